@@ -1,0 +1,38 @@
+"""The shipped policy files and statistics table, read once from the package data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from .policy.loader import load_policy, load_statistics, policy_index
+from .policy.model import Policy, Statistics
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every region's policy versions (by start date) and the statistics table."""
+
+    policies: dict[str, list[Policy]]
+    statistics: Statistics
+
+    def versions(self, region: str) -> list[Policy]:
+        return self.policies.get(region, [])
+
+
+@cache
+def shipped() -> Catalog:
+    """Load the policies and statistics that ship with sanchong (strict: any defect is an error)."""
+    root = resources.files("sanchong") / "policies"
+    found: dict[str, list[Policy]] = {}
+    for region_dir in sorted(root.iterdir(), key=lambda p: p.name):
+        if not region_dir.is_dir():
+            continue
+        for item in sorted(region_dir.iterdir(), key=lambda p: p.name):
+            if item.name.endswith(".yaml"):
+                name = f"policies/{region_dir.name}/{item.name}"
+                policy = load_policy(item.read_text(encoding="utf-8"), name)
+                found.setdefault(policy.region, []).append(policy)
+    statistics = load_statistics((root / "statistics.yaml").read_text(encoding="utf-8"), "policies/statistics.yaml")
+    return Catalog(policy_index(found), statistics)

@@ -1,0 +1,159 @@
+"""Every parameter key a policy file may set, with its value type (the strict loader's table)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from fractions import Fraction
+
+from ..engine.model import IDENTITY_TYPES, INSURANCE, TREATED, VISITS
+from ..engine.money import AmountError, parse_rate, parse_yuan
+from .model import NO_CAP, StatShare
+
+CATS = ("cat1", "cat2", "cat3", "cat4")
+STATISTICS = (
+    "per_capita_disposable_income",
+    "per_capita_disposable_income_rural",
+    "province_per_capita_disposable_income",
+)
+
+
+def _alt(names: tuple[str, ...]) -> str:
+    return "(" + "|".join(names) + ")"
+
+
+def amount(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, (int, str)):
+        raise AmountError(f"expected an amount of yuan, got {raw!r}")
+    return parse_yuan(str(raw))
+
+
+def cap(raw: object) -> object:
+    return NO_CAP if raw == "none" else amount(raw)
+
+
+def rate(raw: object) -> Fraction:
+    if not isinstance(raw, str):
+        raise AmountError(f"write rates as quoted decimals like \"0.85\", got {raw!r}")
+    return parse_rate(raw)
+
+
+def amount_or_share(raw: object) -> object:
+    if isinstance(raw, dict):
+        if set(raw) != {"share", "of"} or raw["of"] not in STATISTICS:
+            raise AmountError(f"expected {{share: \"0.10\", of: <one of {', '.join(STATISTICS)}>}}, got {raw!r}")
+        return StatShare(rate(raw["share"]), str(raw["of"]))
+    return amount(raw)
+
+
+def boolean(raw: object) -> bool:
+    if not isinstance(raw, bool):
+        raise AmountError(f"expected true or false, got {raw!r}")
+    return raw
+
+
+def names(allowed: tuple[str, ...]) -> Callable[[object], tuple[str, ...]]:
+    def parse(raw: object) -> tuple[str, ...]:
+        if not isinstance(raw, list) or not all(isinstance(x, str) and x in allowed for x in raw):
+            raise AmountError(f"expected a list of {', '.join(allowed)}, got {raw!r}")
+        return tuple(raw)
+
+    return parse
+
+
+def one_of(allowed: tuple[str, ...]) -> Callable[[object], str]:
+    def parse(raw: object) -> str:
+        if raw not in allowed:
+            raise AmountError(f"expected one of {', '.join(allowed)}, got {raw!r}")
+        return str(raw)
+
+    return parse
+
+
+def category(raw: object) -> int:
+    if isinstance(raw, bool) or raw not in (1, 2, 3, 4):
+        raise AmountError(f"expected a category 1-4, got {raw!r}")
+    return int(raw)  # type: ignore[call-overload]
+
+
+def months(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= 24:
+        raise AmountError(f"expected a number of months 1-24, got {raw!r}")
+    return raw
+
+
+def segments(raw: object) -> tuple[tuple[int, Fraction], ...]:
+    """[[from_yuan, rate], ...] ascending: the payout rate of each band of the cumulative base."""
+    if not isinstance(raw, list) or not raw:
+        raise AmountError(f"expected a list of [from, rate] bands, got {raw!r}")
+    bands: list[tuple[int, Fraction]] = []
+    for band in raw:
+        if not isinstance(band, list) or len(band) != 2:
+            raise AmountError(f"expected [from, rate], got {band!r}")
+        bands.append((amount(band[0]), rate(band[1])))
+    if [b[0] for b in bands] != sorted({b[0] for b in bands}):
+        raise AmountError("bands must start at strictly increasing amounts")
+    return tuple(bands)
+
+
+C, V, I, N = _alt(CATS), _alt(VISITS), _alt(IDENTITY_TYPES), _alt(INSURANCE)
+
+# key pattern -> (parser, what it means)
+KEYS: tuple[tuple[str, Callable[[object], object], str], ...] = (
+    (rf"categories\.{I}", category, "category an identity type gives (DESIGN §3.4)"),
+    ("assistance.visits", names(VISITS), "visit types the assistance line covers"),
+    (rf"assistance\.as_visit\.{V}", one_of(VISITS), "a visit type settled as another"),
+    ("assistance.requires_referral", boolean, "unreferred claims get no assistance"),
+    (rf"assistance\.deductible\.{C}", amount_or_share, "annual deductible (起付标准)"),
+    (rf"assistance\.rate\.{C}", rate, "rate (救助比例)"),
+    (rf"assistance\.outpatient_rate\.{C}", rate, "rate for outpatient visits where it differs"),
+    (rf"assistance\.cap\.{C}", cap, "annual cap (年度救助限额); none = no cap"),
+    ("assistance.benefit_period.identity", one_of(IDENTITY_TYPES), "identity with a benefit period"),
+    ("assistance.benefit_period.lookback_months", months, "months before the application month"),
+    ("general_outpatient.visits", names(VISITS), "visit types of the separate outpatient line"),
+    (rf"general_outpatient\.deductible\.{C}", amount_or_share, "outpatient line deductible"),
+    (rf"general_outpatient\.rate\.{C}", rate, "outpatient line rate"),
+    (rf"general_outpatient\.cap\.{C}", cap, "outpatient line cap"),
+    ("tilted.base", one_of(("above_cap", "remaining_burden")), "what the tilted base is (DESIGN §3.5)"),
+    ("tilted.visits", names(VISITS), "visit types tilted assistance covers"),
+    ("tilted.treated", names(TREATED), "where treatment must happen for tilted"),
+    ("tilted.in_province", boolean, "tilted only for treatment inside the province"),
+    ("tilted.approval", boolean, "tilted is paid only on approval (依申请)"),
+    (rf"tilted\.deductible\.{C}", amount_or_share, "tilted deductible"),
+    (rf"tilted\.rate\.{C}", rate, "tilted rate"),
+    (rf"tilted\.cap\.{C}", cap, "tilted annual cap"),
+    ("tilted.rate_max", rate, "highest rate an approver may set (一事一议)"),
+    ("tilted.retro_months", months, "months before identification that count for tilted"),
+    ("ceiling.ratio", rate, "highest actual reimbursement ratio of a recipient's year"),
+    ("critical.visits", names(VISITS), "visit types critical illness insurance covers"),
+    ("critical.special_drug.deductible", amount, "special-drug critical deductible"),
+    ("critical.special_drug.rate", rate, "special-drug critical rate"),
+    ("critical.special_drug.cap", cap, "special-drug critical annual cap"),
+    ("critical.groups", names(IDENTITY_TYPES), "identities with the tilted critical-illness bands"),
+    (rf"critical\.segments\.{N}", segments, "bands of the cumulative base for those groups"),
+    ("critical.deductible", amount_or_share, "general critical-illness deductible (local)"),
+    ("critical.rate", rate, "general critical-illness rate (local)"),
+    ("critical.cap", cap, "general critical-illness cap (local)"),
+    ("critical.tilt.groups", names(IDENTITY_TYPES), "identities with the halved deductible etc."),
+    ("critical.tilt.deductible_factor", rate, "share of the deductible the tilt groups pay"),
+    ("critical.tilt.rate_add", rate, "points added to the rate for the tilt groups"),
+    ("critical.tilt.no_cap", boolean, "the tilt groups have no critical cap"),
+    ("suspension.applies", boolean, "suspension of all layers after fraud"),
+)
+
+_COMPILED = tuple((re.compile(pattern + r"\Z"), parse, doc) for pattern, parse, doc in KEYS)
+
+
+def parser_for(key: str) -> Callable[[object], object] | None:
+    """The value parser for a key, or None when the key is unknown."""
+    for pattern, parse, _doc in _COMPILED:
+        if pattern.match(key):
+            return parse
+    return None
+
+
+def describe(key: str) -> str:
+    for pattern, _parse, doc in _COMPILED:
+        if pattern.match(key):
+            return doc
+    return ""

@@ -1,0 +1,1 @@
+"""Scenario files (DESIGN §6): read, settle, print."""

@@ -63,7 +63,10 @@ def _line(
     if claim.visit != visit:
         label = f"{VISIT_NAMES[claim.visit]}按{VISIT_NAMES[visit]}"
     text = f"{CATEGORY_NAMES[category]}救助对象 {label} {layer_arithmetic(result, deductible.how)}"
-    return AssistanceResult(result.pay, line, period, result, (Line("assistance", params.cite(rate_key), text),))
+    article = params.cite(rate_key)
+    if line == "assistance" and claim.visit in params.names("assistance.shared_line"):
+        article += "；" + params.cite("assistance.shared_line")  # e.g. 宜春 第十条2: 门诊慢特病按住院标准，共用限额
+    return AssistanceResult(result.pay, line, period, result, (Line("assistance", article, text),))
 
 
 def commit_assistance(result: AssistanceResult, paid: Fen, acc: Accumulators) -> None:

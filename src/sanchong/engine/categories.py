@@ -46,7 +46,7 @@ def identity_category(params: Params, identity: Identity) -> int | None:
     key = f"categories.{identity.type}"
     if not params.has(key):
         return None
-    if identity.type == "special_hardship" and identity.category is not None:
+    if identity.category is not None and identity.type not in params.names("categories.fixed_by_rule"):
         return identity.category
     value = params.policy.value(key)
     assert isinstance(value, int)

@@ -32,9 +32,10 @@ def apply_ceiling(
     room = max(0, limit - tally.paid - basic - critical)
     if assistance + tilted + pending == 0:
         return Bounded(0, 0, 0, ())
-    new_tilted = min(tilted, room)
-    new_assistance = min(assistance, room - new_tilted)
-    new_pending = min(pending, max(0, room - new_tilted - new_assistance))
+    # the excess comes out of tilted first, then assistance (R9)
+    new_assistance = min(assistance, room)
+    new_tilted = min(tilted, room - new_assistance)
+    new_pending = min(pending, room - new_assistance - new_tilted)
     if (new_assistance, new_tilted, new_pending) == (assistance, tilted, pending):
         return Bounded(assistance, tilted, pending, ())
     text = (

@@ -90,10 +90,13 @@ def settle_tilted(
         how = f"三重制度保障后政策范围内个人负担 {yuan(base)} − {yuan(assistance.amount)} = {money(tilted_base)}"
     year = str(claim.date.year)
     tally = acc.peek("tilted", year)
-    rate = approval.rate if approval is not None and approval.rate is not None else params.rate(f"tilted.rate.{cat}")
+    rate = params.rate(f"tilted.rate.{cat}")
+    if approval is not None and approval.rate is not None and params.has("tilted.rate_max"):
+        rate = approval.rate  # 鄂尔多斯 二(五) 一事一议: an approver may raise the proposed rate (readings R14)
     deductible = params.amount(f"tilted.deductible.{cat}", claim.date.year)
     result = apply_layer(tilted_base, deductible.value, rate, params.cap(f"tilted.cap.{cat}"), tally.consumed, tally.paid)
     needs = params.flag("tilted.approval")
+    approval = approval if needs else None
     parts = [how]
     if deductible.value:
         parts.append(f"起付线 {deductible.how}，此前累计 {money(result.consumed_before)}，本次计入 {money(result.in_deductible)}")

@@ -101,8 +101,10 @@ C, V, I, N = _alt(CATS), _alt(VISITS), _alt(IDENTITY_TYPES), _alt(INSURANCE)
 # key pattern -> (parser, what it means)
 KEYS: tuple[tuple[str, Callable[[object], object], str], ...] = (
     (rf"categories\.{I}", category, "category an identity type gives (DESIGN §3.4)"),
+    ("categories.fixed_by_rule", names(IDENTITY_TYPES), "identity types whose category the rule fixes, whatever the identity names"),
     ("assistance.visits", names(VISITS), "visit types the assistance line covers"),
     (rf"assistance\.as_visit\.{V}", one_of(VISITS), "a visit type settled as another"),
+    ("assistance.shared_line", names(VISITS), "outpatient visits settled on the inpatient deductible, rate and cap"),
     ("assistance.requires_referral", boolean, "unreferred claims get no assistance"),
     (rf"assistance\.deductible\.{C}", amount_or_share, "annual deductible (起付标准)"),
     (rf"assistance\.rate\.{C}", rate, "rate (救助比例)"),

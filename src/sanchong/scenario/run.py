@@ -35,7 +35,7 @@ def check_against_policy(scenario: Scenario, catalog: Catalog) -> None:
                     raise ScenarioError(where, f"{policy.name}因病致贫重病患者须给出申请日期（{policy.cite('assistance.benefit_period.identity')}）", "applied_on required")
                 for start, end in periods:
                     if start <= identity.applied_on <= end:
-                        raise ScenarioError(where, f"申请日期在已认定的救助待遇期 {start}–{end} 内，不得重复申请", "second application inside a benefit period")
+                        raise ScenarioError(where, f"{identity.type} 申请日期在已认定的救助待遇期 {start}–{end} 内，不得重复申请", "second illness_impoverished application inside a benefit period")
                 period = benefit_period(params, identity)
                 assert period is not None
                 periods.append(period)
@@ -48,12 +48,8 @@ def check_against_policy(scenario: Scenario, catalog: Catalog) -> None:
                 policy = version_for(versions, claim)
             except SettlementError:
                 continue
-            if not policy.value("tilted.approval", False):
-                raise ScenarioError(where, f"{policy.name}倾斜救助无需审批，不接受审批记录", "tilted needs no approval in this region")
-            if approval.rate is None:
-                continue
-            if policy.param("tilted.rate_max") is None:
-                raise ScenarioError(f"{where}.rate", f"{policy.name}倾斜救助比例固定，不能由审批调整", "rate is fixed in this region")
+            if approval.rate is None or policy.param("tilted.rate_max") is None:
+                continue  # no effect where tilted needs no approval or its rate is fixed (readings R14)
             low = min(v.value for k, v in policy.params.items() if k.startswith("tilted.rate.cat"))  # type: ignore[type-var]
             high = policy.value("tilted.rate_max")
             if not low <= approval.rate <= high:  # type: ignore[operator]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
@@ -15,7 +16,11 @@ from .scenario.output import render_table, to_contract
 from .scenario.parse import ScenarioError, parse_scenario
 from .scenario.run import settle_scenario
 
-app = typer.Typer(help="sanchong 三重制度综合保障 — settle claims through basic, critical, assistance and tilted layers.", no_args_is_help=True, add_completion=False)
+app = typer.Typer(
+    help="sanchong 三重制度综合保障 — settle claims through basic, critical, assistance and tilted layers.",
+    no_args_is_help=True,
+    add_completion=False,
+)
 
 
 def _fail(message: str) -> None:
@@ -25,8 +30,8 @@ def _fail(message: str) -> None:
 
 @app.command()
 def scenario(
-    file: Path = typer.Argument(..., help="Scenario JSON file (DESIGN §6 contract)."),
-    as_json: bool = typer.Option(False, "--json", help="Print the contract JSON instead of the table."),
+    file: Annotated[Path, typer.Argument(help="Scenario JSON file (DESIGN §6 contract).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the contract JSON instead of the table.")] = False,
 ) -> None:
     """Settle every claim of a scenario file and print a table (or the contract JSON)."""
     try:
@@ -55,7 +60,7 @@ def scenario(
 def policies() -> None:
     """List the shipped policy versions with their validity and seed document."""
     catalog = shipped()
-    for region, versions in sorted(catalog.policies.items()):
+    for _region, versions in sorted(catalog.policies.items()):
         for p in versions:
             until = p.effective_to.isoformat() if p.effective_to else "—"
             typer.echo(f"{p.id:22} {p.effective_from} – {until:10}  {p.name}  {p.seed}")

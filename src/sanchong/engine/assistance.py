@@ -36,7 +36,9 @@ def settle_assistance(params: Params, claim: Claim, standing: Standing, base: Fe
     """What assistance would pay for the claim before region-wide bounds (Ordos' ceiling)."""
     category = standing.category
     if category is None:
-        return _none("无医疗救助对象身份：不予医疗救助", params.cite(f"categories.{standing.ignored[0].type}") if standing.ignored else "DESIGN §3.4")
+        return _none(
+            "无医疗救助对象身份：不予医疗救助", params.cite(f"categories.{standing.ignored[0].type}") if standing.ignored else "DESIGN §3.4"
+        )
     cat = f"cat{category}"
     visit = str(params.policy.value(f"assistance.as_visit.{claim.visit}", claim.visit))
     if params.flag("assistance.requires_referral") and claim.treated == "unreferred":

@@ -84,7 +84,12 @@ def _special_drug(params: Params, claim: Claim, base: Fen, acc: Accumulators, ye
 
 def _segments(params: Params, claim: Claim, person: Person, base: Fen, acc: Accumulators, year: str) -> CriticalResult:
     if person.insurance is None:
-        raise SettlementError(claim.id, f"persons[{person.id}].insurance", "需要参保类型（employee 职工 / resident 居民）以确定大病保险分段比例", "insurance type needed for the critical-illness bands")
+        raise SettlementError(
+            claim.id,
+            f"persons[{person.id}].insurance",
+            "需要参保类型（employee 职工 / resident 居民）以确定大病保险分段比例",
+            "insurance type needed for the critical-illness bands",
+        )
     bands = params.policy.value(f"critical.segments.{person.insurance}")
     assert isinstance(bands, tuple)
     tally = acc.tally("critical", year)
@@ -125,5 +130,7 @@ def _general(params: Params, claim: Claim, person: Person, base: Fen, acc: Accum
     result = apply_layer(base, d_value, rate, cap, tally.consumed, tally.paid)
     tally.consumed += base
     tally.paid += result.pay
-    text = f"大病保险{note}：起付线 {yuan(d_value)}；({yuan(base)} − {money(result.in_deductible)}) × {percent(rate)}；支付 {yuan(result.pay)}"
+    text = (
+        f"大病保险{note}：起付线 {yuan(d_value)}；({yuan(base)} − {money(result.in_deductible)}) × {percent(rate)}；支付 {yuan(result.pay)}"
+    )
     return CriticalResult(result.pay, (Line("critical", params.cite("critical.rate"), text),))

@@ -40,9 +40,7 @@ class LayerResult:
         return (self.base - self.in_deductible) - Fraction(left) / self.rate
 
 
-def apply_layer(
-    base: Fraction | int, deductible: Fen, rate: Fraction, cap: Fen | None, consumed: Fraction, paid: Fen
-) -> LayerResult:
+def apply_layer(base: Fraction | int, deductible: Fen, rate: Fraction, cap: Fen | None, consumed: Fraction, paid: Fen) -> LayerResult:
     """d = min(b, max(0, D − consumed)); w = r × (b − d); pay = min(round(w), max(0, C − paid))."""
     base = Fraction(base)
     in_deductible = min(base, max(Fraction(0), deductible - consumed))

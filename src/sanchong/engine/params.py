@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..policy.model import NO_CAP, Policy, StatShare, Statistics
+from ..policy.model import NO_CAP, Policy, Statistics, StatShare
 from .errors import SettlementError
 from .money import Fen, percent, round_yuan, yuan
 

@@ -17,9 +17,7 @@ def version_for(versions: Sequence[Policy], claim: Claim) -> Policy:
     for policy in versions:
         if policy.in_force(claim.date):
             return policy
-    spans = "、".join(
-        f"{p.effective_from.isoformat()}–{p.effective_to.isoformat() if p.effective_to else '至今'}" for p in versions
-    )
+    spans = "、".join(f"{p.effective_from.isoformat()}–{p.effective_to.isoformat() if p.effective_to else '至今'}" for p in versions)
     raise SettlementError(
         claim.id,
         "date",

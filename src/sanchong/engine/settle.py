@@ -28,9 +28,7 @@ def _suspended(params: Params, claim: Claim, person: Person, category: int | Non
     return None
 
 
-def settle_claim(
-    params: Params, claim: Claim, person: Person, acc: Accumulators, approval: Approval | None = None
-) -> Settlement:
+def settle_claim(params: Params, claim: Claim, person: Person, acc: Accumulators, approval: Approval | None = None) -> Settlement:
     """The claim's settlement; updates `acc` in place with what the claim consumed and was paid."""
     standing = standing_on(params, person, claim.date)
     suspended = _suspended(params, claim, person, standing.category)
@@ -38,7 +36,10 @@ def settle_claim(
         return suspended
     if claim.basic is None:
         raise SettlementError(
-            claim.id, "basic", "未提供基本医保统筹支付额；基本医保参数由其他文件规定（本地参数未设置）", "basic not given and not defined by the policy"
+            claim.id,
+            "basic",
+            "未提供基本医保统筹支付额；基本医保参数由其他文件规定（本地参数未设置）",
+            "basic not given and not defined by the policy",
         )
     if claim.basic > claim.in_scope:
         raise SettlementError(claim.id, "basic", "基本医保支付额大于政策范围内费用 in_scope", "basic exceeds in_scope")

@@ -84,7 +84,10 @@ def settle_tilted(
         if not tilted_base:
             return TiltedResult(0, False, False, Fraction(0), None, (Line("tilted", article, "未超过医疗救助年度限额：无倾斜救助基数"),))
         layer = assistance.layer
-        how = f"超过救助限额部分 ({money(layer.base)} − {money(layer.in_deductible)}) − {yuan(layer.cap_left or 0)} ÷ {percent(layer.rate)} = {money(tilted_base)}"
+        how = (
+            f"超过救助限额部分 ({money(layer.base)} − {money(layer.in_deductible)}) − "
+            f"{yuan(layer.cap_left or 0)} ÷ {percent(layer.rate)} = {money(tilted_base)}"
+        )
     else:
         tilted_base = Fraction(base - assistance.amount)
         how = f"三重制度保障后政策范围内个人负担 {yuan(base)} − {yuan(assistance.amount)} = {money(tilted_base)}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
+from itertools import pairwise
 from typing import Any
 
 import yaml
@@ -37,6 +38,23 @@ def _mapping(raw: object, source: str, where: str, allowed: set[str], required: 
     return raw
 
 
+class _Loader(yaml.SafeLoader):
+    """Safe YAML without implicit dates: dates stay text so a bad one is reported with its key."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def _yaml(text: str, source: str) -> object:
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.YAMLError as error:
+        raise PolicyError(f"{source}: not valid YAML: {error}") from None
+
+
 def _date(raw: object, source: str, where: str) -> dt.date:
     if isinstance(raw, dt.date) and not isinstance(raw, dt.datetime):
         return raw
@@ -64,11 +82,7 @@ def _text(raw: object, source: str, where: str) -> str:
 
 def load_policy(text: str, source: str) -> Policy:
     """Parse one policy file; any unknown key, bad value, bad date or missing citation is an error."""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise PolicyError(f"{source}: not valid YAML: {error}") from None
-    doc = _mapping(doc, source, "(top)", _TOP, {"region", "name", "seed", "title", "effective", "chapters"})
+    doc = _mapping(_yaml(text, source), source, "(top)", _TOP, {"region", "name", "seed", "title", "effective", "chapters"})
     seed = _text(doc["seed"], source, "seed")
     eff = _mapping(doc["effective"], source, "effective", _EFFECTIVE, {"from", "article"})
     start = _date(eff["from"], source, "effective.from")
@@ -139,11 +153,7 @@ def load_policy(text: str, source: str) -> Policy:
 
 def load_statistics(text: str, source: str) -> Statistics:
     """Parse the statistics table; every figure needs a source and a grade."""
-    try:
-        doc = yaml.safe_load(text)
-    except yaml.YAMLError as error:
-        raise PolicyError(f"{source}: not valid YAML: {error}") from None
-    doc = _mapping(doc, source, "(top)", {"figures"}, {"figures"})
+    doc = _mapping(_yaml(text, source), source, "(top)", {"figures"}, {"figures"})
     figures: dict[tuple[str, str, int], Statistic] = {}
     for i, entry in enumerate(doc["figures"] or []):
         where = f"figures[{i}]"
@@ -174,7 +184,7 @@ def policy_index(policies: Mapping[str, list[Policy]]) -> dict[str, list[Policy]
     result: dict[str, list[Policy]] = {}
     for region, versions in policies.items():
         ordered = sorted(versions, key=lambda p: p.effective_from)
-        for earlier, later in zip(ordered, ordered[1:], strict=False):
+        for earlier, later in pairwise(ordered):
             if earlier.effective_to is None or earlier.effective_to >= later.effective_from:
                 raise PolicyError(f"{region}: versions {earlier.id} and {later.id} overlap")
         result[region] = ordered

@@ -14,7 +14,7 @@ class PolicyError(ValueError):
 
 @dataclass(frozen=True)
 class StatShare:
-    """"X % of last year's <statistic>" (上年度…人均可支配收入), resolved per year (DESIGN §3.7)."""
+    """ "X % of last year's <statistic>" (上年度…人均可支配收入), resolved per year (DESIGN §3.7)."""
 
     share: Fraction
     statistic: str

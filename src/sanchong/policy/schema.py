@@ -34,14 +34,14 @@ def cap(raw: object) -> object:
 
 def rate(raw: object) -> Fraction:
     if not isinstance(raw, str):
-        raise AmountError(f"write rates as quoted decimals like \"0.85\", got {raw!r}")
+        raise AmountError(f'write rates as quoted decimals like "0.85", got {raw!r}')
     return parse_rate(raw)
 
 
 def amount_or_share(raw: object) -> object:
     if isinstance(raw, dict):
         if set(raw) != {"share", "of"} or raw["of"] not in STATISTICS:
-            raise AmountError(f"expected {{share: \"0.10\", of: <one of {', '.join(STATISTICS)}>}}, got {raw!r}")
+            raise AmountError(f'expected {{share: "0.10", of: <one of {", ".join(STATISTICS)}>}}, got {raw!r}')
         return StatShare(rate(raw["share"]), str(raw["of"]))
     return amount(raw)
 
@@ -73,7 +73,8 @@ def one_of(allowed: tuple[str, ...]) -> Callable[[object], str]:
 def category(raw: object) -> int:
     if isinstance(raw, bool) or raw not in (1, 2, 3, 4):
         raise AmountError(f"expected a category 1-4, got {raw!r}")
-    return int(raw)  # type: ignore[call-overload]
+    assert isinstance(raw, int)
+    return raw
 
 
 def months(raw: object) -> int:
@@ -96,34 +97,34 @@ def segments(raw: object) -> tuple[tuple[int, Fraction], ...]:
     return tuple(bands)
 
 
-C, V, I, N = _alt(CATS), _alt(VISITS), _alt(IDENTITY_TYPES), _alt(INSURANCE)
+CAT, VISIT, IDENT, INS = _alt(CATS), _alt(VISITS), _alt(IDENTITY_TYPES), _alt(INSURANCE)
 
 # key pattern -> (parser, what it means)
 KEYS: tuple[tuple[str, Callable[[object], object], str], ...] = (
-    (rf"categories\.{I}", category, "category an identity type gives (DESIGN §3.4)"),
+    (rf"categories\.{IDENT}", category, "category an identity type gives (DESIGN §3.4)"),
     ("categories.fixed_by_rule", names(IDENTITY_TYPES), "identity types whose category the rule fixes, whatever the identity names"),
     ("assistance.visits", names(VISITS), "visit types the assistance line covers"),
-    (rf"assistance\.as_visit\.{V}", one_of(VISITS), "a visit type settled as another"),
+    (rf"assistance\.as_visit\.{VISIT}", one_of(VISITS), "a visit type settled as another"),
     ("assistance.shared_line", names(VISITS), "outpatient visits settled on the inpatient deductible, rate and cap"),
     ("assistance.requires_referral", boolean, "unreferred claims get no assistance"),
-    (rf"assistance\.deductible\.{C}", amount_or_share, "annual deductible (起付标准)"),
-    (rf"assistance\.rate\.{C}", rate, "rate (救助比例)"),
-    (rf"assistance\.outpatient_rate\.{C}", rate, "rate for outpatient visits where it differs"),
-    (rf"assistance\.cap\.{C}", cap, "annual cap (年度救助限额); none = no cap"),
+    (rf"assistance\.deductible\.{CAT}", amount_or_share, "annual deductible (起付标准)"),
+    (rf"assistance\.rate\.{CAT}", rate, "rate (救助比例)"),
+    (rf"assistance\.outpatient_rate\.{CAT}", rate, "rate for outpatient visits where it differs"),
+    (rf"assistance\.cap\.{CAT}", cap, "annual cap (年度救助限额); none = no cap"),
     ("assistance.benefit_period.identity", one_of(IDENTITY_TYPES), "identity with a benefit period"),
     ("assistance.benefit_period.lookback_months", months, "months before the application month"),
     ("general_outpatient.visits", names(VISITS), "visit types of the separate outpatient line"),
-    (rf"general_outpatient\.deductible\.{C}", amount_or_share, "outpatient line deductible"),
-    (rf"general_outpatient\.rate\.{C}", rate, "outpatient line rate"),
-    (rf"general_outpatient\.cap\.{C}", cap, "outpatient line cap"),
+    (rf"general_outpatient\.deductible\.{CAT}", amount_or_share, "outpatient line deductible"),
+    (rf"general_outpatient\.rate\.{CAT}", rate, "outpatient line rate"),
+    (rf"general_outpatient\.cap\.{CAT}", cap, "outpatient line cap"),
     ("tilted.base", one_of(("above_cap", "remaining_burden")), "what the tilted base is (DESIGN §3.5)"),
     ("tilted.visits", names(VISITS), "visit types tilted assistance covers"),
     ("tilted.treated", names(TREATED), "where treatment must happen for tilted"),
     ("tilted.in_province", boolean, "tilted only for treatment inside the province"),
     ("tilted.approval", boolean, "tilted is paid only on approval (依申请)"),
-    (rf"tilted\.deductible\.{C}", amount_or_share, "tilted deductible"),
-    (rf"tilted\.rate\.{C}", rate, "tilted rate"),
-    (rf"tilted\.cap\.{C}", cap, "tilted annual cap"),
+    (rf"tilted\.deductible\.{CAT}", amount_or_share, "tilted deductible"),
+    (rf"tilted\.rate\.{CAT}", rate, "tilted rate"),
+    (rf"tilted\.cap\.{CAT}", cap, "tilted annual cap"),
     ("tilted.rate_max", rate, "highest rate an approver may set (一事一议)"),
     ("tilted.retro_months", months, "months before identification that count for tilted"),
     ("ceiling.ratio", rate, "highest actual reimbursement ratio of a recipient's year"),
@@ -132,7 +133,7 @@ KEYS: tuple[tuple[str, Callable[[object], object], str], ...] = (
     ("critical.special_drug.rate", rate, "special-drug critical rate"),
     ("critical.special_drug.cap", cap, "special-drug critical annual cap"),
     ("critical.groups", names(IDENTITY_TYPES), "identities with the tilted critical-illness bands"),
-    (rf"critical\.segments\.{N}", segments, "bands of the cumulative base for those groups"),
+    (rf"critical\.segments\.{INS}", segments, "bands of the cumulative base for those groups"),
     ("critical.deductible", amount_or_share, "general critical-illness deductible (local)"),
     ("critical.rate", rate, "general critical-illness rate (local)"),
     ("critical.cap", cap, "general critical-illness cap (local)"),

@@ -63,7 +63,7 @@ def _date(raw: object, where: str) -> dt.date:
 
 def _amount(raw: object, where: str) -> int:
     if not isinstance(raw, str):
-        raise ScenarioError(where, f"金额应为字符串，如 \"1234.50\"：{raw!r}", "amounts are strings of yuan like \"1234.50\"")
+        raise ScenarioError(where, f'金额应为字符串，如 "1234.50"：{raw!r}', 'amounts are strings of yuan like "1234.50"')
     try:
         return parse_yuan(raw)
     except AmountError:
@@ -92,9 +92,8 @@ def _identity(raw: object, where: str) -> Identity:
     if end is not None and end < start:
         raise ScenarioError(f"{where}.to", "结束日期早于开始日期", "ends before it starts")
     category = item.get("category")
-    if category is not None:
-        if kind != "special_hardship" or category not in (1, 2, 3, 4) or isinstance(category, bool):
-            raise ScenarioError(f"{where}.category", "仅其他特殊困难人员可指定类别 1–4", "only special_hardship may name a category 1-4")
+    if category is not None and (kind != "special_hardship" or category not in (1, 2, 3, 4) or isinstance(category, bool)):
+        raise ScenarioError(f"{where}.category", "仅其他特殊困难人员可指定类别 1–4", "only special_hardship may name a category 1-4")
     applied = None if item.get("applied_on") is None else _date(item["applied_on"], f"{where}.applied_on")
     subtype = None if item.get("subtype") is None else _text(item["subtype"], f"{where}.subtype")
     department = None if item.get("department") is None else _text(item["department"], f"{where}.department")
@@ -129,9 +128,7 @@ def _claim(raw: object, where: str, persons: dict[str, Person]) -> Claim:
     total = _amount(item["total"], f"{where}: total")
     in_scope = _amount(item["in_scope"], f"{where}: in_scope")
     if in_scope > total:
-        raise ScenarioError(
-            f"{where}: in_scope", f"政策范围内费用 {yuan(in_scope)} 大于医疗费总额 {yuan(total)}", "in_scope above total"
-        )
+        raise ScenarioError(f"{where}: in_scope", f"政策范围内费用 {yuan(in_scope)} 大于医疗费总额 {yuan(total)}", "in_scope above total")
     basic = None if item.get("basic") is None else _amount(item["basic"], f"{where}: basic")
     critical = None if item.get("critical") is None else _amount(item["critical"], f"{where}: critical")
     for name, value in (("basic", basic), ("critical", critical)):
@@ -178,7 +175,7 @@ def _approval(raw: object, where: str, persons: dict[str, Person], claims: dict[
         except AmountError:
             rate = None
         if rate is None:
-            raise ScenarioError(f"{where}.rate", f"比例格式错误：{item['rate']!r}（如 \"0.85\"）", "malformed rate")
+            raise ScenarioError(f"{where}.rate", f'比例格式错误：{item["rate"]!r}（如 "0.85"）', "malformed rate")
     return Approval(person, kind, claim, year, rate)
 
 
@@ -209,7 +206,5 @@ def parse_scenario(doc: object) -> Scenario:
         if claim.id in claims:
             raise ScenarioError(f"claim {claim.id}: id", "单据编号重复", "duplicate claim id")
         claims[claim.id] = claim
-    approvals = tuple(
-        _approval(raw, f"approvals[{i}]", persons, claims) for i, raw in enumerate(_list(top.get("approvals"), "approvals"))
-    )
+    approvals = tuple(_approval(raw, f"approvals[{i}]", persons, claims) for i, raw in enumerate(_list(top.get("approvals"), "approvals")))
     return Scenario(region, statistics, persons, tuple(claims.values()), approvals)

@@ -2,18 +2,63 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from ..catalog import Catalog
 from ..engine.categories import benefit_period
 from ..engine.errors import SettlementError
-from ..engine.model import Settlement
+from ..engine.model import Claim, Person, Settlement
 from ..engine.params import Params
 from ..engine.run import settle_all, version_for
+from ..policy.model import Policy
 from ..policy.schema import STATISTICS
 from .parse import Scenario, ScenarioError
 
 
+def _check_applications(policy: Policy, catalog: Catalog, person: Person) -> None:
+    """Weihai category 4: `applied_on` needed; no second application inside a benefit period (R13)."""
+    kind = policy.value("assistance.benefit_period.identity")
+    params = Params(policy, catalog.statistics, "")
+    periods: list[tuple[dt.date, dt.date]] = []
+    for index, identity in enumerate(person.identities):
+        if identity.type != kind:
+            continue
+        where = f"persons[{person.id}].identities[{index}].applied_on"
+        if identity.applied_on is None:
+            cite = policy.cite("assistance.benefit_period.identity")
+            raise ScenarioError(where, f"{policy.name}因病致贫重病患者须给出申请日期（{cite}）", "applied_on required")
+        for start, end in periods:
+            if start <= identity.applied_on <= end:
+                raise ScenarioError(
+                    where,
+                    f"{identity.type} 申请日期在已认定的救助待遇期 {start}–{end} 内，不得重复申请",
+                    "second illness_impoverished application inside a benefit period",
+                )
+        period = benefit_period(params, identity)
+        assert period is not None
+        periods.append(period)
+
+
+def _check_rate(policy: Policy, where: str, rate: object) -> None:
+    """Ordos 一事一议: an approved rate lies between the proposed rate and the maximum (R14)."""
+    high = policy.value("tilted.rate_max")
+    lows = [p.value for key, p in policy.params.items() if key.startswith("tilted.rate.cat")]
+    low = min(lows)  # type: ignore[type-var]
+    if not low <= rate <= high:  # type: ignore[operator]
+        raise ScenarioError(
+            f"{where}.rate", f"比例须在 {low}–{high} 之间（{policy.cite('tilted.rate_max')}）", "rate outside the allowed range"
+        )
+
+
+def _approved_claims(scenario: Scenario, index: int) -> list[Claim]:
+    approval = scenario.approvals[index]
+    if approval.claim is not None:
+        return [c for c in scenario.claims if c.id == approval.claim]
+    return [c for c in scenario.claims if c.person == approval.person and c.date.year == approval.year]
+
+
 def check_against_policy(scenario: Scenario, catalog: Catalog) -> None:
-    """Region, statistics names, Weihai applications and approvals, before anything is settled."""
+    """Region, statistics names, Weihai applications and approval rates, before anything is settled."""
     versions = catalog.versions(scenario.region)
     if not versions:
         raise ScenarioError("region", f"未知地区 {scenario.region!r}，可选：{', '.join(sorted(catalog.policies))}", "unknown region")
@@ -21,39 +66,19 @@ def check_against_policy(scenario: Scenario, catalog: Catalog) -> None:
         if name not in STATISTICS:
             raise ScenarioError(f"statistics.{name}", f"未知统计指标，可选：{', '.join(STATISTICS)}", "unknown statistic")
     for policy in versions:
-        identity_type = policy.value("assistance.benefit_period.identity")
-        if identity_type is None:
-            continue
-        params = Params(policy, catalog.statistics, None or "")
-        for person in scenario.persons.values():
-            periods = []
-            for index, identity in enumerate(person.identities):
-                if identity.type != identity_type:
-                    continue
-                where = f"persons[{person.id}].identities[{index}].applied_on"
-                if identity.applied_on is None:
-                    raise ScenarioError(where, f"{policy.name}因病致贫重病患者须给出申请日期（{policy.cite('assistance.benefit_period.identity')}）", "applied_on required")
-                for start, end in periods:
-                    if start <= identity.applied_on <= end:
-                        raise ScenarioError(where, f"{identity.type} 申请日期在已认定的救助待遇期 {start}–{end} 内，不得重复申请", "second illness_impoverished application inside a benefit period")
-                period = benefit_period(params, identity)
-                assert period is not None
-                periods.append(period)
-    claims = {c.id: c for c in scenario.claims}
+        if policy.value("assistance.benefit_period.identity") is not None:
+            for person in scenario.persons.values():
+                _check_applications(policy, catalog, person)
     for index, approval in enumerate(scenario.approvals):
-        where = f"approvals[{index}]"
-        targets = [claims[approval.claim]] if approval.claim else [c for c in scenario.claims if c.person == approval.person and c.date.year == approval.year]
-        for claim in targets:
+        if approval.rate is None:
+            continue
+        for claim in _approved_claims(scenario, index):
             try:
                 policy = version_for(versions, claim)
             except SettlementError:
-                continue
-            if approval.rate is None or policy.param("tilted.rate_max") is None:
-                continue  # no effect where tilted needs no approval or its rate is fixed (readings R14)
-            low = min(v.value for k, v in policy.params.items() if k.startswith("tilted.rate.cat"))  # type: ignore[type-var]
-            high = policy.value("tilted.rate_max")
-            if not low <= approval.rate <= high:  # type: ignore[operator]
-                raise ScenarioError(f"{where}.rate", f"比例须在 {low}–{high} 之间（{policy.cite('tilted.rate_max')}）", "rate outside the allowed range")
+                continue  # reported when the claim is settled
+            if policy.param("tilted.rate_max") is not None:
+                _check_rate(policy, f"approvals[{index}]", approval.rate)
 
 
 def settle_scenario(scenario: Scenario, catalog: Catalog) -> list[Settlement]:

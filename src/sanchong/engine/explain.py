@@ -27,12 +27,19 @@ def money(value: Fraction | int) -> str:
     return ("-" if scaled < 0 else "") + text + "…"
 
 
+def rate_step(result: LayerResult) -> str:
+    """'(b − d) × r = w', or 'b × r = w' when nothing falls under the deductible."""
+    if result.in_deductible:
+        return f"({money(result.base)} − {money(result.in_deductible)}) × {percent(result.rate)} = {money(result.would_pay)}"
+    return f"{money(result.base)} × {percent(result.rate)} = {money(result.would_pay)}"
+
+
 def layer_arithmetic(result: LayerResult, deductible_how: str) -> str:
     """'基数 15000.00；起付线 0.00；(15000.00 − 0.00) × 80% = 12000.00；年度限额 …' for one layer."""
     parts = [f"基数 {money(result.base)}"]
     if result.deductible:
         parts.append(f"起付线 {deductible_how}，此前累计 {money(result.consumed_before)}，本次计入起付线 {money(result.in_deductible)}")
-    parts.append(f"({money(result.base)} − {money(result.in_deductible)}) × {percent(result.rate)} = {money(result.would_pay)}")
+    parts.append(rate_step(result))
     if result.cap is None:
         parts.append("不设年度限额")
     else:

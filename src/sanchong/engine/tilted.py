@@ -9,7 +9,7 @@ from fractions import Fraction
 from .accumulators import Accumulators
 from .assistance import AssistanceResult
 from .categories import CATEGORY_NAMES, Standing, identity_category, retro_identity
-from .explain import money
+from .explain import money, rate_step
 from .layer import LayerResult, apply_layer
 from .model import Approval, Claim, Line, Person
 from .money import Fen, percent, yuan
@@ -103,7 +103,7 @@ def settle_tilted(
     parts = [how]
     if deductible.value:
         parts.append(f"起付线 {deductible.how}，此前累计 {money(result.consumed_before)}，本次计入 {money(result.in_deductible)}")
-    parts.append(f"({money(result.base)} − {money(result.in_deductible)}) × {percent(rate)} = {money(result.would_pay)}")
+    parts.append(rate_step(result))
     if result.cap is not None:
         parts.append(f"年度限额 {yuan(result.cap)}，此前已付 {yuan(result.paid_before)}")
     parts.append(f"应付 {yuan(result.pay)}")

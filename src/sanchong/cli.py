@@ -66,6 +66,85 @@ def policies() -> None:
             typer.echo(f"{p.id:22} {p.effective_from} – {until:10}  {p.name}  {p.seed}")
 
 
+db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
+user_app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
+audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(user_app, name="user")
+app.add_typer(audit_app, name="audit")
+DatabaseUrl = Annotated[
+    str | None, typer.Option("--database-url", help="Overrides SANCHONG_DATABASE_URL (default: SQLite file var/sanchong.sqlite3).")
+]
+
+
+@db_app.command("upgrade")
+def db_upgrade(database_url: DatabaseUrl = None) -> None:
+    """Migrate the database schema to the newest revision."""
+    from .store.db import make_engine, upgrade
+
+    engine = make_engine(database_url)
+    typer.echo(f"数据库已升级到 {upgrade(engine)} (schema at head) · {engine.url.render_as_string(hide_password=True)}")
+
+
+@user_app.command("add")
+def user_add(
+    username: Annotated[str, typer.Argument(help="User name.")],
+    role: Annotated[str, typer.Option("--role", help="clerk | officer | liaison | auditor | admin")],
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Create a user (or renew one's token); prints the bearer token once."""
+    from .bootstrap import build
+    from .services.errors import ServiceError
+    from .store.db import NotMigrated, require_migrated
+
+    container = build(database_url)
+    try:
+        require_migrated(container.engine)
+        token = container.users.add("cli", username, role)
+    except (ServiceError, NotMigrated) as error:
+        _fail(str(error))
+    typer.echo(token)
+
+
+@audit_app.command("verify")
+def audit_verify(database_url: DatabaseUrl = None) -> None:
+    """Recompute the audit chain; exits non-zero and names the entry if anything was altered."""
+    from .services.audit import verify_log
+    from .store.db import make_engine
+
+    with make_engine(database_url).connect() as conn:
+        count, problems = verify_log(conn)
+    if problems:
+        for problem in problems:
+            typer.echo(problem.describe(), err=True)
+        raise typer.Exit(code=1)
+    typer.echo(f"审计链完整：{count} 条 (audit chain intact: {count} entries)")
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[int, typer.Option(help="Worker processes.")] = 1,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Serve the REST API (OpenAPI at /docs); refuses to start on an unmigrated database."""
+    import os
+
+    import uvicorn
+
+    from .bootstrap import build
+    from .store.db import NotMigrated, require_migrated
+
+    if database_url:
+        os.environ["SANCHONG_DATABASE_URL"] = database_url
+    try:
+        require_migrated(build().engine)
+    except NotMigrated as error:
+        _fail(str(error))
+    uvicorn.run("sanchong.api.main:app", host=host, port=port, workers=workers, log_level="warning", access_log=False)
+
+
 def main() -> None:
     app()
 

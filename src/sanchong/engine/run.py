@@ -42,10 +42,13 @@ def settle_all(
     persons: Mapping[str, Person],
     claims: Sequence[Claim],
     approvals: Sequence[Approval] = (),
-    accumulators: Mapping[str, Accumulators] | None = None,
+    accumulators: dict[str, Accumulators] | None = None,
 ) -> list[Settlement]:
-    """Settlements in input order; each person's claims are taken by date, then input order."""
-    accs = {k: v.copy() for k, v in (accumulators or {}).items()}
+    """Settlements in input order; each person's claims are taken by date, then input order.
+
+    `accumulators`, when given, is filled in place with every person's final running totals.
+    """
+    accs = accumulators if accumulators is not None else {}
     results: list[Settlement | None] = [None] * len(claims)
     for index in sorted(range(len(claims)), key=lambda i: (claims[i].date, i)):
         claim = claims[index]

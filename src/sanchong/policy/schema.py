@@ -83,6 +83,13 @@ def months(raw: object) -> int:
     return raw
 
 
+def fund_code(raw: object) -> str:
+    """A fund_pay_type code (基金支付类型) as quoted text of 6 to 8 digits, e.g. "610100"."""
+    if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{6,8}", raw):
+        raise AmountError(f'write a fund code as quoted digits like "610100", got {raw!r}')
+    return raw
+
+
 def segments(raw: object) -> tuple[tuple[int, Fraction], ...]:
     """[[from_yuan, rate], ...] ascending: the payout rate of each band of the cumulative base."""
     if not isinstance(raw, list) or not raw:
@@ -142,6 +149,9 @@ KEYS: tuple[tuple[str, Callable[[object], object], str], ...] = (
     ("critical.tilt.rate_add", rate, "points added to the rate for the tilt groups"),
     ("critical.tilt.no_cap", boolean, "the tilt groups have no critical cap"),
     ("suspension.applies", boolean, "suspension of all layers after fraud"),
+    (r"nhsa\.med_type\.[0-9]{2,6}", one_of(VISITS), "visit type of a national med_type code (医疗类别, nhsa_interface.md §5.2)"),
+    (r"nhsa\.psn_idet_type\.[0-9]{2,6}", one_of(IDENTITY_TYPES), "identity type of a psn_idet_type code (人员身份类别, §5.4)"),
+    (r"nhsa\.tilted_fund_code", fund_code, "fund_pay_type reported for tilted assistance (no national code, §7)"),
 )
 
 _COMPILED = tuple((re.compile(pattern + r"\Z"), parse, doc) for pattern, parse, doc in KEYS)

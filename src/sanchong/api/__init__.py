@@ -1,0 +1,1 @@
+"""REST API (FastAPI): thin shell over the services; OpenAPI at /docs."""

@@ -1,0 +1,41 @@
+"""Composition root: settings from the environment → database engine, policies, services."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+
+from .catalog import Catalog, shipped
+from .services.persons import PersonService
+from .services.settlement import SettlementService
+from .services.users import UserService
+from .store.db import make_engine
+
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def china_now() -> dt.datetime:
+    """The bureau's clock (UTC+8)."""
+    return dt.datetime.now(CHINA)
+
+
+@dataclass
+class Container:
+    engine: Engine
+    catalog: Catalog
+    clock: Callable[[], dt.datetime] = china_now
+    tilted_fund_code: str = field(default_factory=lambda: os.environ.get("SANCHONG_TILTED_FUND_CODE", "610102"))
+
+    def __post_init__(self) -> None:
+        self.settlements = SettlementService(self.engine, self.catalog, self.clock)
+        self.persons = PersonService(self.settlements)
+        self.users = UserService(self.engine, self.clock)
+
+
+def build(url: str | None = None, clock: Callable[[], dt.datetime] = china_now) -> Container:
+    """Everything the CLI and the API need, from SANCHONG_DATABASE_URL (or the embedded SQLite)."""
+    return Container(make_engine(url), shipped(), clock)

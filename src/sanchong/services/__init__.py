@@ -1,0 +1,1 @@
+"""Use cases over the store: settle, trial, cancel, retroactive settlement, approvals."""

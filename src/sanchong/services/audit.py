@@ -1,0 +1,62 @@
+"""Appending to and verifying the hash-chained audit log (who, when, what, before and after)."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import Connection, insert, select, update
+
+from ..audit_chain import Problem, chain_hash, verify
+from ..store import tables as t
+
+
+def _json(value: Mapping[str, Any] | None) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def append(
+    conn: Connection,
+    *,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> None:
+    """Append one entry; locks the chain head so entries are chained in commit order."""
+    query = select(t.audit_head).where(t.audit_head.c.id == 1)
+    if conn.dialect.name != "sqlite":
+        query = query.with_for_update()
+    head = conn.execute(query).one()
+    record = {
+        "id": head.entries + 1,
+        "at": at,
+        "actor": actor,
+        "action": action,
+        "entity": entity,
+        "entity_id": entity_id,
+        "before": _json(before),
+        "after": _json(after),
+    }
+    digest = chain_hash(head.hash, record)
+    conn.execute(insert(t.audit_log).values(**record, prev_hash=head.hash, hash=digest))
+    conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(hash=digest, entries=head.entries + 1))
+
+
+def verify_log(conn: Connection) -> tuple[int, list[Problem]]:
+    """Recompute the whole chain; returns the number of entries and the problems found."""
+    rows = conn.execute(select(t.audit_log).order_by(t.audit_log.c.id)).all()
+    entries = [
+        (
+            {k: getattr(r, k) for k in ("id", "at", "actor", "action", "entity", "entity_id", "before", "after")},
+            r.prev_hash,
+            r.hash,
+        )
+        for r in rows
+    ]
+    head = conn.execute(select(t.audit_head).where(t.audit_head.c.id == 1)).one()
+    return len(rows), verify(entries, head=head.hash)

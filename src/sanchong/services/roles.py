@@ -1,0 +1,37 @@
+"""Roles and what each may do (issue: counter clerk, bureau officer, civil-affairs liaison, auditor, admin)."""
+
+from __future__ import annotations
+
+ROLES = {
+    "clerk": "经办柜员 counter clerk: trial, settle, cancel; reads persons with masked ID numbers",
+    "officer": "医保局经办人员 bureau officer: identities, suspensions, approvals, retroactive settlement",
+    "liaison": "民政联络员 civil-affairs liaison: identities only",
+    "auditor": "审计人员 auditor: reads everything, changes nothing; ID numbers masked",
+    "admin": "管理员 administrator: everything, including users",
+}
+
+PERMISSIONS: dict[str, set[str]] = {
+    "clerk": {"read", "settle", "cancel", "person.create"},
+    "officer": {"read", "identity", "suspension", "approval", "retro", "person.create", "read.id_number"},
+    "liaison": {"identity", "read.person", "read.id_number"},
+    "auditor": {"read", "audit"},
+    "admin": {
+        "read",
+        "settle",
+        "cancel",
+        "identity",
+        "suspension",
+        "approval",
+        "retro",
+        "person.create",
+        "users",
+        "audit",
+        "read.id_number",
+    },
+}
+
+
+def allowed(role: str, action: str) -> bool:
+    """Whether a role may perform an action ('read' also grants 'read.person')."""
+    granted = PERMISSIONS.get(role, set())
+    return action in granted or (action == "read.person" and "read" in granted)

@@ -1,0 +1,1 @@
+"""The database: tables, migrations, connection handling (SQLite by default, PostgreSQL in production)."""

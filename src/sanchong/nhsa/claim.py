@@ -87,15 +87,15 @@ def _service_date(data: Mapping[str, object], inf_time: dt.datetime) -> tuple[dt
 
 def _critical(upstream: Upstream, insutype: str) -> int | None:
     """居民 critical illness arrives as hifmi_pay, 职工 大额 as hifob_pay (§3 #27, #28); the other must be 0."""
-    own, other = ("hifmi_pay", "hifob_pay") if insutype == "390" else ("hifob_pay", "hifmi_pay")
-    if getattr(upstream, other):
+    if insutype == "390":
+        own, other, other_name = upstream.hifmi_pay, upstream.hifob_pay, "hifob_pay"
+    else:
+        own, other, other_name = upstream.hifob_pay, upstream.hifmi_pay, "hifmi_pay"
+    if other:
         raise NhsaError(
-            f"{DATA}.exp_content.{other}",
-            f"险种 {insutype} 的大病/大额支付应在 {own} 中给出",
-            f"{other} does not apply to insutype {insutype}",
+            f"{DATA}.exp_content.{other_name}", f"险种 {insutype} 不适用 {other_name}", f"{other_name} not for insutype {insutype}"
         )
-    value: int | None = getattr(upstream, own)
-    return value
+    return own
 
 
 def _within_scope(basic: int | None, critical: int | None, in_scope: int, insutype: str) -> None:

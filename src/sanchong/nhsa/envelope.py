@@ -25,6 +25,7 @@ def parse_envelope(infno: str, body: object, *, versions: Sequence[Policy]) -> R
     sent = text(envelope, "infno", "", 8)
     if sent != infno:
         raise NhsaError("infno", f"报文中的交易编号 {sent} 与接口地址中的 {infno} 不一致", "infno in the body differs from the path")
+    data = mapping(mapping(envelope.get("input"), "input").get("data"), "input.data")
     base = Request(
         infno=infno,
         operation=OPERATIONS[infno],
@@ -32,19 +33,16 @@ def parse_envelope(infno: str, body: object, *, versions: Sequence[Policy]) -> R
         inf_time=timestamp(envelope.get("inf_time"), "inf_time"),
         fixmedins_code=text(envelope, "fixmedins_code", "", 12),
         opter=text(envelope, "opter", "", 30),
-        mdtrt_id="",
+        mdtrt_id=text(data, "mdtrt_id", "input.data", 30),
         insuplc_admdvs=_admdvs(envelope, "insuplc_admdvs"),
         mdtrtarea_admvs=_admdvs(envelope, "mdtrtarea_admvs"),
     )
-    data = mapping(mapping(envelope.get("input"), "input").get("data"), "input.data")
-    mdtrt_id = text(data, "mdtrt_id", "input.data", 30)
     if base.operation == "cancel":
         setl_id = text(data, "setl_id", "input.data", 30)
-        return replace(base, mdtrt_id=mdtrt_id, setl_id=setl_id, psn_no=optional_text(data, "psn_no", "input.data", 30))
+        return replace(base, setl_id=setl_id, psn_no=optional_text(data, "psn_no", "input.data", 30))
     settle = read_claim(data, infno=infno, inf_time=base.inf_time, hospital=base.fixmedins_code, versions=versions)
     return replace(
         base,
-        mdtrt_id=mdtrt_id,
         psn_no=settle.claim.person,
         claim=settle.claim,
         fees=settle.fees,

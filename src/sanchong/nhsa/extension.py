@@ -26,9 +26,10 @@ class Upstream:
 
 def read_extension(data: Mapping[str, object]) -> Upstream:
     """Read exp_content (a JSON object, or a JSON text of one); OH-style expContent is accepted too."""
-    if data.get("exp_content") not in (None, "") and data.get("expContent") not in (None, ""):
+    given = [key for key in ("exp_content", "expContent") if data.get(key) not in (None, "")]
+    if len(given) > 1:
         raise NhsaError("input.data.exp_content", "exp_content 与 expContent 不能同时给出", "both exp_content and expContent given")
-    key = "expContent" if data.get("exp_content") in (None, "") and data.get("expContent") not in (None, "") else "exp_content"
+    key = given[0] if given else "exp_content"
     where = path("input.data", key)
     ext = _object(data.get(key), where)
     amounts = {name: _amount(ext, name, where) for name in ("hifp_pay", "hifmi_pay", "hifob_pay")}

@@ -207,6 +207,11 @@ def _ext(**values: object) -> Any:
     return _set("input.data.exp_content", {"hifp_pay": "204.00", "hifmi_pay": 0, **values})
 
 
+def _cancel_without_setl_id(body: dict[str, Any]) -> None:
+    body.update(cancel_body("2208", body))
+    del body["input"]["data"]["setl_id"]
+
+
 ERRORS = [
     ("2207", _set("infno", "2208"), "infno"),
     ("2207A", _set("infno", "2207A"), "infno"),
@@ -243,7 +248,7 @@ ERRORS = [
     ("2207", _ext(referral="elsewhere"), "input.data.exp_content.referral"),
     ("2207", _ext(in_province="yes"), "input.data.exp_content.in_province"),
     ("2207", _set("input.data.expContent", {"hifp_pay": 1}), "input.data.exp_content"),
-    ("2208", lambda b: b.update(cancel_body("2208", b)) or b["input"]["data"].pop("setl_id"), "input.data.setl_id"),
+    ("2208", _cancel_without_setl_id, "input.data.setl_id"),
 ]
 
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import Engine
 
-from .catalog import Catalog, shipped
+from .catalog import Catalog, load_statistics_file, shipped
 from .services.persons import PersonService
 from .services.settlement import SettlementService
 from .services.users import UserService
@@ -38,4 +38,8 @@ class Container:
 
 def build(url: str | None = None, clock: Callable[[], dt.datetime] = china_now) -> Container:
     """Everything the CLI and the API need, from SANCHONG_DATABASE_URL (or the embedded SQLite)."""
-    return Container(make_engine(url), shipped(), clock)
+    catalog = shipped()
+    extra = os.environ.get("SANCHONG_STATISTICS_FILE")
+    if extra:
+        catalog = catalog.with_statistics(load_statistics_file(extra))
+    return Container(make_engine(url), catalog, clock)

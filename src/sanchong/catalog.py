@@ -20,6 +20,16 @@ class Catalog:
     def versions(self, region: str) -> list[Policy]:
         return self.policies.get(region, [])
 
+    def with_statistics(self, extra: Statistics) -> Catalog:
+        """A catalog whose statistics table is overridden by a bureau's own figures."""
+        return Catalog(self.policies, Statistics({**self.statistics.figures, **extra.figures}))
+
+
+def load_statistics_file(path: str) -> Statistics:
+    """A bureau's statistics file (same format as policies/statistics.yaml; every figure with source and grade)."""
+    with open(path, encoding="utf-8") as handle:
+        return load_statistics(handle.read(), path)
+
 
 @cache
 def shipped() -> Catalog:

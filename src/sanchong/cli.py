@@ -145,6 +145,45 @@ def serve(
     uvicorn.run("sanchong.api.main:app", host=host, port=port, workers=workers, log_level="warning", access_log=False)
 
 
+@app.command()
+def demo(
+    database: Annotated[Path, typer.Option(help="SQLite file for the demo (recreated).")] = Path("var/demo.sqlite3"),
+    examples: Annotated[Path, typer.Option(help="Folder of example scenarios to load.")] = Path("examples"),
+    port: Annotated[int, typer.Option(help="Port to serve on.")] = 8000,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Only build the database.")] = False,
+) -> None:
+    """Build a fresh demo database from the examples, then serve the API on it."""
+    import os
+
+    from .bootstrap import build
+    from .demo import DEMO_TOKENS, seed, statistics_file
+
+    database.parent.mkdir(parents=True, exist_ok=True)
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{database}{suffix}").unlink(missing_ok=True)
+    url = f"sqlite:///{database}"
+    stats = database.with_name(database.stem + "-statistics.yaml")
+    statistics_file(examples, stats)
+    os.environ["SANCHONG_STATISTICS_FILE"] = str(stats)
+    for line in seed(build(url), examples):
+        typer.echo(f"  {line}")
+    base = f"http://127.0.0.1:{port}"
+    body = (
+        '{"infno":"2303","msgid":"H65010200001202411280900000001","inf_time":"2024-11-28 09:00:00","fixmedins_code":"H65010200001",'
+        '"input":{"data":{"psn_no":"URU-P1","mdtrt_id":"Z-DEMO-1","med_type":"21","insutype":"390","medfee_sumamt":"20000.00",'
+        '"fulamt_ownpay_amt":"1000.00","overlmt_selfpay":"0.00","preselfpay_amt":"0.00","inscp_scp_amt":"19000.00","begndate":"2024-11-20",'
+        '"exp_content":{"hifp_pay":"12000.00","hifmi_pay":"0.00"}}}}'
+    )
+    typer.echo(f"\n演示数据库 demo database: {database}\n接口 API: {base}  文档 OpenAPI: {base}/docs")
+    typer.echo("令牌 tokens: " + ", ".join(f"{role}={token}" for role, token in DEMO_TOKENS.items()))
+    typer.echo("\n# 住院预结算 (NHSA 2303) — 乌鲁木齐低保对象:")
+    typer.echo(f"curl -s -X POST {base}/nhsa/2303 -H 'Authorization: Bearer demo-clerk' -H 'Content-Type: application/json' -d '{body}'")
+    typer.echo("\n# 该人员本年度各层累计 (the person's year):")
+    typer.echo(f"curl -s {base}/persons/URU-P1/years/2024 -H 'Authorization: Bearer demo-clerk'")
+    if not no_serve:
+        serve(host="127.0.0.1", port=port, workers=1, database_url=url)
+
+
 def main() -> None:
     app()
 

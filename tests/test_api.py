@@ -112,8 +112,8 @@ def test_every_error_class_is_a_4xx_naming_the_field_and_nothing_is_stored(
 
 def test_an_invalid_id_number_is_refused(api: Any) -> None:
     client, _c, h = api
-    r = client.post("/persons", json={"psn_no": "P2", "id_number": "650102198005171230", "name": "李四", "region": "urumqi", "insurance": "resident"},
-                    headers=h["officer"])  # fmt: skip
+    person = {"psn_no": "P2", "id_number": "650102198005171230", "name": "李四", "region": "urumqi", "insurance": "resident"}
+    r = client.post("/persons", json=person, headers=h["officer"])
     assert r.status_code == 422 and error_of(r)["field"] == "id_number"
 
 

@@ -170,6 +170,7 @@ def demo(
     base = f"http://127.0.0.1:{port}"
     body = (
         '{"infno":"2303","msgid":"H65010200001202411280900000001","inf_time":"2024-11-28 09:00:00","fixmedins_code":"H65010200001",'
+        '"opter":"001","opter_name":"收费员","mdtrtarea_admvs":"650102","insuplc_admdvs":"650102",'
         '"input":{"data":{"psn_no":"URU-P1","mdtrt_id":"Z-DEMO-1","med_type":"21","insutype":"390","medfee_sumamt":"20000.00",'
         '"fulamt_ownpay_amt":"1000.00","overlmt_selfpay":"0.00","preselfpay_amt":"0.00","inscp_scp_amt":"19000.00","begndate":"2024-11-20",'
         '"exp_content":{"hifp_pay":"12000.00","hifmi_pay":"0.00"}}}}'

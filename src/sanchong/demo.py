@@ -44,12 +44,12 @@ def seed(c: Container, examples: Path) -> list[str]:
         region, prefix = doc["region"], doc["region"][:3].upper() + "-"
         for n, person in enumerate(doc["persons"], start=1):
             number = make(REGION_CODES[region], dt.date(1960 + 7 * n, n, 10 + n), 100 + n)
-            c.persons.create("demo", prefix + person["id"], number, person.get("name", person["id"]), region,
-                             person.get("insurance", "resident"), person.get("district"))  # fmt: skip
+            psn_no, name = prefix + person["id"], person.get("name", person["id"])
+            c.persons.create("demo", psn_no, number, name, region, person.get("insurance", "resident"), person.get("district"))
             for raw in person.get("identities", []):
-                new = NewIdentity(raw["type"], dt.date.fromisoformat(raw["from"]), _day(raw.get("to")), raw.get("subtype"), raw.get("category"),
-                                  raw.get("department"), None, _day(raw.get("applied_on")))  # fmt: skip
-                c.persons.add_identity("demo", prefix + person["id"], new)
+                start, end, applied = dt.date.fromisoformat(raw["from"]), _day(raw.get("to")), _day(raw.get("applied_on"))
+                new = NewIdentity(raw["type"], start, end, raw.get("subtype"), raw.get("category"), raw.get("department"), None, applied)
+                c.persons.add_identity("demo", psn_no, new)
         for raw in doc["claims"]:
             c.settlements.settle("demo", ClaimInput(
                 prefix + raw["id"], prefix + raw["person"], dt.date.fromisoformat(raw["date"]), raw["visit"], parse_yuan(raw["total"]),
@@ -57,6 +57,8 @@ def seed(c: Container, examples: Path) -> list[str]:
                 parse_yuan(raw["basic"]) if raw.get("basic") else None, parse_yuan(raw["critical"]) if raw.get("critical") else None,
             ))  # fmt: skip
         for raw in doc.get("approvals", []):
-            c.persons.grant_approval("demo", prefix + raw["person"], prefix + raw["claim"] if raw.get("claim") else None, raw.get("year"), raw.get("rate"))
+            c.persons.grant_approval(
+                "demo", prefix + raw["person"], prefix + raw["claim"] if raw.get("claim") else None, raw.get("year"), raw.get("rate")
+            )
         lines.append(f"{region:7} {len(doc['persons'])} 人 persons, {len(doc['claims'])} 笔结算 claims (人员编号 {prefix}P1 …)")
     return lines

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from ..bootstrap import Container
 from ..services.errors import ServiceError
 from ..store.db import require_migrated
-from . import routes
+from . import nhsa_routes, routes
 
 
 def error_body(code: str, field: str, message: str, message_en: str) -> dict[str, Any]:
@@ -49,4 +49,5 @@ def create_app(container: Container, check_migrated: bool = True) -> FastAPI:
         return JSONResponse(error_body("invalid", field, f"字段 {field} 无效：{message}", message), status_code=422)
 
     app.include_router(routes.router)
+    app.include_router(nhsa_routes.router)
     return app

@@ -6,10 +6,15 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from ..audit_chain import Problem, chain_hash, verify
 from ..store import tables as t
+
+_HEAD = select(t.audit_head).where(t.audit_head.c.id == 1)
+_HEAD_FOR_UPDATE = _HEAD.with_for_update()
+_INSERT = insert(t.audit_log)
+_ADVANCE = update(t.audit_head).where(t.audit_head.c.id == 1).values(hash=bindparam("new_hash"), entries=bindparam("new_entries"))
 
 
 def _json(value: Mapping[str, Any] | None) -> str | None:
@@ -28,10 +33,7 @@ def append(
     after: Mapping[str, Any] | None = None,
 ) -> None:
     """Append one entry; locks the chain head so entries are chained in commit order."""
-    query = select(t.audit_head).where(t.audit_head.c.id == 1)
-    if conn.dialect.name != "sqlite":
-        query = query.with_for_update()
-    head = conn.execute(query).one()
+    head = conn.execute(_HEAD if conn.dialect.name == "sqlite" else _HEAD_FOR_UPDATE).one()
     record = {
         "id": head.entries + 1,
         "at": at,
@@ -43,8 +45,8 @@ def append(
         "after": _json(after),
     }
     digest = chain_hash(head.hash, record)
-    conn.execute(insert(t.audit_log).values(**record, prev_hash=head.hash, hash=digest))
-    conn.execute(update(t.audit_head).where(t.audit_head.c.id == 1).values(hash=digest, entries=head.entries + 1))
+    conn.execute(_INSERT, {**record, "prev_hash": head.hash, "hash": digest})
+    conn.execute(_ADVANCE, {"new_hash": digest, "new_entries": head.entries + 1})
 
 
 def verify_log(conn: Connection) -> tuple[int, list[Problem]]:

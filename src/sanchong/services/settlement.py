@@ -10,7 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, insert, update
+from sqlalchemy import Connection, Engine, update
 
 from ..catalog import Catalog
 from ..engine.accumulators import Accumulators
@@ -27,6 +27,11 @@ from .errors import Conflict, Invalid, NotFound
 from .types import Adjustment, Amounts, ClaimInput, PersonView, SettlementView
 
 LAYERS = repo.LAYERS
+
+
+def new_settlement_id() -> str:
+    """A settlement id that fits the national setl_id (字符30)."""
+    return "S" + uuid.uuid4().hex[:24]
 
 
 def content_hash(claim: ClaimInput) -> str:
@@ -134,7 +139,7 @@ class SettlementService:
             if not any(delta.values()) and not self._outcome_changed(conn, row.id, target):
                 continue
             repo.write_settlement(
-                conn, settlement_id=uuid.uuid4().hex, claim_pk=row.id, psn_no=row.psn_no, year=row.service_date.year,
+                conn, settlement_id=new_settlement_id(), claim_pk=row.id, psn_no=row.psn_no, year=row.service_date.year,
                 kind="adjust", reason=reason, result=target, amounts=delta, at=at, actor=actor,
             )  # fmt: skip
             adjustments += [
@@ -220,16 +225,25 @@ class SettlementService:
                 after = before.copy()
                 result = self._settle_one(facts, new, after)
                 row = self._insert_claim(conn, facts, claim, digest, at, actor)
-                self._book_new(conn, row, result, at, actor)
+                settlement_id = self._book_new(conn, row, result, at, actor)
                 repo.save_accumulators(conn, claim.person, before, after)
-                adjustments: list[Adjustment] = []
-            else:  # a late claim: earlier in the year than claims already settled
-                rows, results, accs = self._recompute(conn, facts, new)
-                row = self._insert_claim(conn, facts, claim, digest, at, actor)
-                self._book_new(conn, row, results[-1], at, actor)
-                adjustments = self._book_differences(conn, facts, rows, results[:-1], "late-claim", actor, at)
-                repo.replace_accumulators(conn, claim.person, accs)
+                self._audit_new(conn, row, result, at, actor)  # last: the chain head is locked until commit
+                return self._fresh_view(facts, claim, settlement_id, result, at)
+            rows, results, accs = self._recompute(conn, facts, new)  # a late claim: earlier than claims already settled
+            row = self._insert_claim(conn, facts, claim, digest, at, actor)
+            self._book_new(conn, row, results[-1], at, actor)
+            self._audit_new(conn, row, results[-1], at, actor)
+            adjustments = self._book_differences(conn, facts, rows, results[:-1], "late-claim", actor, at)
+            repo.replace_accumulators(conn, claim.person, accs)
             return self._view(conn, row, facts.row, "settled", adjustments)
+
+    def _fresh_view(self, facts: Facts, claim: ClaimInput, settlement_id: str, result: Settlement, at: str) -> SettlementView:
+        """The view of a settlement just written, without reading it back."""
+        amounts = Amounts(**amounts_of(result), tilted_pending=result.tilted_pending, tilted_status=result.tilted_status)
+        return SettlementView(
+            claim.claim_id, settlement_id, person_view(facts.row, masked=False), claim, result.policy, result.category, amounts,
+            dt.datetime.fromisoformat(at), "settled", result.explanation,
+        )  # fmt: skip
 
     def _insert_claim(self, conn: Connection, facts: Facts, claim: ClaimInput, digest: str, at: str, actor: str) -> Any:
         values = {
@@ -238,15 +252,19 @@ class SettlementService:
             "critical": claim.critical, "treated": claim.treated, "in_province": claim.in_province,
             "hospital": claim.hospital, "content_hash": digest, "status": "settled", "created_at": at, "created_by": actor,
         }  # fmt: skip
-        pk = repo.new_pk(conn.execute(insert(t.claims).values(**values)))
+        pk = repo.new_pk(conn.execute(repo.CLAIM_INSERT, values))
         return _RowLike(id=pk, **values)
 
-    def _book_new(self, conn: Connection, row: Any, result: Settlement, at: str, actor: str) -> None:
-        amounts = amounts_of(result)
+    def _book_new(self, conn: Connection, row: Any, result: Settlement, at: str, actor: str) -> str:
+        settlement_id = new_settlement_id()
         repo.write_settlement(
-            conn, settlement_id=uuid.uuid4().hex, claim_pk=row.id, psn_no=row.psn_no, year=row.service_date.year,
-            kind="settle", reason="settle", result=result, amounts=amounts, at=at, actor=actor,
+            conn, settlement_id=settlement_id, claim_pk=row.id, psn_no=row.psn_no, year=row.service_date.year,
+            kind="settle", reason="settle", result=result, amounts=amounts_of(result), at=at, actor=actor,
         )  # fmt: skip
+        return settlement_id
+
+    def _audit_new(self, conn: Connection, row: Any, result: Settlement, at: str, actor: str) -> None:
+        amounts = amounts_of(result)
         audit.append(
             conn, at=at, actor=actor, action="settle", entity="claim", entity_id=row.claim_id,
             after={**amounts, "policy": result.policy, "category": result.category, "tilted_pending": result.tilted_pending},
@@ -269,7 +287,7 @@ class SettlementService:
             assert latest is not None
             reversal = Settlement(row.claim_id, row.psn_no, latest.policy, latest.category, 0, 0, 0, 0, "none", 0, 0, ())
             repo.write_settlement(
-                conn, settlement_id=uuid.uuid4().hex, claim_pk=row.id, psn_no=row.psn_no, year=row.service_date.year,
+                conn, settlement_id=new_settlement_id(), claim_pk=row.id, psn_no=row.psn_no, year=row.service_date.year,
                 kind="reverse", reason=reason or "cancel", result=reversal, amounts={k: -v for k, v in totals.items()}, at=at, actor=actor,
             )  # fmt: skip
             conn.execute(update(t.claims).where(t.claims.c.id == row.id).values(status="cancelled"))

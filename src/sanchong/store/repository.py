@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Connection, Row, delete, func, insert, select, update
+from sqlalchemy import Connection, Row, bindparam, delete, func, insert, select, update
 
 from ..engine.accumulators import Accumulators, Tally
 from ..engine.model import Approval, Claim, Identity, Line, Person, Settlement, Suspension
@@ -17,6 +17,45 @@ from ..engine.money import parse_rate
 from . import tables as t
 
 LAYERS = ("basic", "critical", "assistance", "tilted", "personal")
+
+# Statements built once: executing a prebuilt statement skips expression building on the hot path.
+_PERSON = select(t.persons).where(t.persons.c.psn_no == bindparam("psn_no"))
+_PERSON_FOR_UPDATE = _PERSON.with_for_update()
+_IDENTITIES = (
+    select(t.identities).where(t.identities.c.psn_no == bindparam("psn_no"), t.identities.c.status == "active").order_by(t.identities.c.id)
+)
+_SUSPENSIONS = (
+    select(t.suspensions)
+    .where(t.suspensions.c.psn_no == bindparam("psn_no"), t.suspensions.c.status == "active")
+    .order_by(t.suspensions.c.id)
+)
+_APPROVALS = (
+    select(t.approvals).where(t.approvals.c.psn_no == bindparam("psn_no"), t.approvals.c.status == "granted").order_by(t.approvals.c.id)
+)
+_CLAIM = select(t.claims).where(t.claims.c.region == bindparam("region"), t.claims.c.claim_id == bindparam("claim_id"))
+_ACTIVE = (
+    select(t.claims)
+    .where(t.claims.c.psn_no == bindparam("psn_no"), t.claims.c.status == "settled")
+    .order_by(t.claims.c.service_date, t.claims.c.id)
+)
+_LATEST_DATE = select(func.max(t.claims.c.service_date)).where(t.claims.c.psn_no == bindparam("psn_no"), t.claims.c.status == "settled")
+_ACCUMULATORS = select(t.accumulators).where(t.accumulators.c.psn_no == bindparam("psn_no"))
+_ACC_INSERT = insert(t.accumulators)
+_ACC_UPDATE = (
+    update(t.accumulators)
+    .where(
+        t.accumulators.c.psn_no == bindparam("k_psn_no"),
+        t.accumulators.c.line == bindparam("k_line"),
+        t.accumulators.c.period == bindparam("k_period"),
+    )
+    .values(consumed=bindparam("consumed"), paid=bindparam("paid"))
+)
+_SETTLEMENT_INSERT = insert(t.settlements)
+_LEDGER_INSERT = insert(t.ledger)
+_LATEST_SETTLEMENT = (
+    select(t.settlements).where(t.settlements.c.claim_pk == bindparam("claim_pk")).order_by(t.settlements.c.id.desc()).limit(1)
+)
+CLAIM_INSERT = insert(t.claims)
 
 
 def new_pk(result: Any) -> int:
@@ -28,24 +67,18 @@ def new_pk(result: Any) -> int:
 
 def lock_person(conn: Connection, psn_no: str) -> Row[Any] | None:
     """The person's row, locked until the transaction ends (PostgreSQL row lock; SQLite holds the write lock)."""
-    query = select(t.persons).where(t.persons.c.psn_no == psn_no)
-    if conn.dialect.name != "sqlite":
-        query = query.with_for_update()
-    return conn.execute(query).first()
+    query = _PERSON if conn.dialect.name == "sqlite" else _PERSON_FOR_UPDATE
+    return conn.execute(query, {"psn_no": psn_no}).first()
 
 
 def get_person(conn: Connection, psn_no: str) -> Row[Any] | None:
-    return conn.execute(select(t.persons).where(t.persons.c.psn_no == psn_no)).first()
+    return conn.execute(_PERSON, {"psn_no": psn_no}).first()
 
 
 def engine_person(conn: Connection, row: Row[Any]) -> Person:
     """The engine's view of a stored person: active identities and suspensions."""
-    ids = conn.execute(
-        select(t.identities).where(t.identities.c.psn_no == row.psn_no, t.identities.c.status == "active").order_by(t.identities.c.id)
-    ).all()
-    sus = conn.execute(
-        select(t.suspensions).where(t.suspensions.c.psn_no == row.psn_no, t.suspensions.c.status == "active").order_by(t.suspensions.c.id)
-    ).all()
+    ids = conn.execute(_IDENTITIES, {"psn_no": row.psn_no}).all()
+    sus = conn.execute(_SUSPENSIONS, {"psn_no": row.psn_no}).all()
     return Person(
         row.psn_no,
         row.insurance,
@@ -55,14 +88,12 @@ def engine_person(conn: Connection, row: Row[Any]) -> Person:
 
 
 def engine_approvals(conn: Connection, psn_no: str) -> list[Approval]:
-    rows = conn.execute(
-        select(t.approvals).where(t.approvals.c.psn_no == psn_no, t.approvals.c.status == "granted").order_by(t.approvals.c.id)
-    ).all()
+    rows = conn.execute(_APPROVALS, {"psn_no": psn_no}).all()
     return [Approval(r.psn_no, r.kind, r.claim_id, r.year, parse_rate(r.rate) if r.rate else None) for r in rows]
 
 
 def find_claim(conn: Connection, region: str, claim_id: str) -> Row[Any] | None:
-    return conn.execute(select(t.claims).where(t.claims.c.region == region, t.claims.c.claim_id == claim_id)).first()
+    return conn.execute(_CLAIM, {"region": region, "claim_id": claim_id}).first()
 
 
 def active_claims(conn: Connection, psn_no: str) -> Sequence[Row[Any]]:
@@ -74,8 +105,7 @@ def active_claims(conn: Connection, psn_no: str) -> Sequence[Row[Any]]:
 
 
 def latest_service_date(conn: Connection, psn_no: str) -> dt.date | None:
-    query = select(func.max(t.claims.c.service_date)).where(t.claims.c.psn_no == psn_no, t.claims.c.status == "settled")
-    value = conn.execute(query).scalar()
+    value = conn.execute(_LATEST_DATE, {"psn_no": psn_no}).scalar()
     return value if value is None or isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
 
 
@@ -95,22 +125,25 @@ def engine_claim(row: Row[Any]) -> Claim:
 
 
 def load_accumulators(conn: Connection, psn_no: str) -> Accumulators:
-    rows = conn.execute(select(t.accumulators).where(t.accumulators.c.psn_no == psn_no)).all()
+    rows = conn.execute(_ACCUMULATORS, {"psn_no": psn_no}).all()
     return Accumulators({(r.line, r.period): Tally(Fraction(r.consumed), r.paid) for r in rows})
 
 
 def save_accumulators(conn: Connection, psn_no: str, before: Accumulators, after: Accumulators) -> None:
     """Write the tallies that changed (insert new ones, update changed ones)."""
-    for key, tally in after.tallies.items():
-        old = before.tallies.get(key)
+    inserts, updates = [], []
+    for (line, period), tally in after.tallies.items():
+        old = before.tallies.get((line, period))
         if old == tally:
             continue
-        values = {"consumed": str(tally.consumed), "paid": tally.paid}
         if old is None:
-            conn.execute(insert(t.accumulators).values(psn_no=psn_no, line=key[0], period=key[1], **values))
+            inserts.append({"psn_no": psn_no, "line": line, "period": period, "consumed": str(tally.consumed), "paid": tally.paid})
         else:
-            where = (t.accumulators.c.psn_no == psn_no, t.accumulators.c.line == key[0], t.accumulators.c.period == key[1])
-            conn.execute(update(t.accumulators).where(*where).values(**values))
+            updates.append({"k_psn_no": psn_no, "k_line": line, "k_period": period, "consumed": str(tally.consumed), "paid": tally.paid})
+    if inserts:
+        conn.execute(_ACC_INSERT, inserts)
+    if updates:
+        conn.execute(_ACC_UPDATE, updates)
 
 
 def replace_accumulators(conn: Connection, psn_no: str, after: Accumulators) -> None:
@@ -155,25 +188,14 @@ def write_settlement(
 ) -> int:
     """One settlement header and one ledger row per layer (append-only)."""
     explanation = json.dumps([{"layer": x.layer, "article": x.article, "text": x.text} for x in result.explanation], ensure_ascii=False)
-    pk = new_pk(
-        conn.execute(
-            insert(t.settlements).values(
-                settlement_id=settlement_id,
-                claim_pk=claim_pk,
-                kind=kind,
-                reason=reason,
-                policy=result.policy,
-                category=result.category,
-                tilted_status=result.tilted_status,
-                tilted_pending=result.tilted_pending,
-                explanation=explanation,
-                created_at=at,
-                created_by=actor,
-            )
-        )
-    )
+    header = {
+        "settlement_id": settlement_id, "claim_pk": claim_pk, "kind": kind, "reason": reason, "policy": result.policy,
+        "category": result.category, "tilted_status": result.tilted_status, "tilted_pending": result.tilted_pending,
+        "explanation": explanation, "created_at": at, "created_by": actor,
+    }  # fmt: skip
+    pk = new_pk(conn.execute(_SETTLEMENT_INSERT, header))
     conn.execute(
-        insert(t.ledger),
+        _LEDGER_INSERT,
         [
             {"settlement_pk": pk, "claim_pk": claim_pk, "psn_no": psn_no, "year": year, "layer": layer, "amount": amounts[layer]}
             for layer in LAYERS
@@ -183,8 +205,7 @@ def write_settlement(
 
 
 def latest_settlement(conn: Connection, claim_pk: int) -> Row[Any] | None:
-    query = select(t.settlements).where(t.settlements.c.claim_pk == claim_pk).order_by(t.settlements.c.id.desc()).limit(1)
-    return conn.execute(query).first()
+    return conn.execute(_LATEST_SETTLEMENT, {"claim_pk": claim_pk}).first()
 
 
 def explanation_lines(text: str) -> tuple[Line, ...]:

@@ -11,9 +11,15 @@ $(STAMP): pyproject.toml constraints.txt
 	@$(BIN)/python -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[dev]'
 	@rm -f $(VENV)/.installed-* && touch $(STAMP)
 
-## demo: install, then settle the shipped example scenario of every region and print the tables
+## demo: install, settle the example scenario of every region (tables), then serve the API on a fresh demo database
 demo: $(STAMP)
 	@for f in examples/*.json; do echo; echo "== $$f"; $(BIN)/sanchong scenario $$f || exit 1; done
+	@echo; echo "== 演示服务 demo server (Ctrl-C 结束 to stop)"
+	@$(BIN)/sanchong demo
+
+## bench: HTTP settlements per second and p50/p99 latency on SQLite and PostgreSQL (writes var/bench/*.json)
+bench: $(STAMP)
+	$(BIN)/python bench/http_bench.py
 
 ## lint: ruff (lint and format check) and mypy (strict on engine and policy)
 lint: $(STAMP)

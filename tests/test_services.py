@@ -54,9 +54,9 @@ def scenario_catalog(catalog: Catalog, doc: dict[str, Any]) -> Catalog:
 
 
 @pytest.mark.parametrize("path", SCENARIOS, ids=lambda p: f"{p.parent.name}/{p.stem}")
-def test_online_settlement_equals_the_hand_derived_worked_example(path: Path, sqlite_url: str, catalog: Catalog) -> None:
+def test_online_settlement_equals_the_hand_derived_worked_example(path: Path, url: str, catalog: Catalog) -> None:
     doc = json.loads(path.read_text("utf-8"))
-    c = container(sqlite_url, scenario_catalog(catalog, doc))
+    c = container(url, scenario_catalog(catalog, doc))
     load(c, doc)
     for raw in doc["claims"]:  # in file order: out-of-order dates go through the late-claim path
         c.settlements.settle("clerk", claim_input(raw))

@@ -34,8 +34,26 @@ def append(
 ) -> None:
     """Append one entry; locks the chain head so entries are chained in commit order."""
     head = conn.execute(_HEAD if conn.dialect.name == "sqlite" else _HEAD_FOR_UPDATE).one()
+    row = entry(head.hash, head.entries, at=at, actor=actor, action=action, entity=entity, entity_id=entity_id, before=before, after=after)
+    conn.execute(_INSERT, row)
+    conn.execute(_ADVANCE, {"new_hash": row["hash"], "new_entries": row["id"]})
+
+
+def entry(
+    head_hash: str,
+    head_entries: int,
+    *,
+    at: str,
+    actor: str,
+    action: str,
+    entity: str,
+    entity_id: str,
+    before: Mapping[str, Any] | None = None,
+    after: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The next audit row after a head: the record, its prev_hash and its chain hash."""
     record = {
-        "id": head.entries + 1,
+        "id": head_entries + 1,
         "at": at,
         "actor": actor,
         "action": action,
@@ -44,9 +62,7 @@ def append(
         "before": _json(before),
         "after": _json(after),
     }
-    digest = chain_hash(head.hash, record)
-    conn.execute(_INSERT, {**record, "prev_hash": head.hash, "hash": digest})
-    conn.execute(_ADVANCE, {"new_hash": digest, "new_entries": head.entries + 1})
+    return {**record, "prev_hash": head_hash, "hash": chain_hash(head_hash, record)}
 
 
 def verify_log(conn: Connection) -> tuple[int, list[Problem]]:

@@ -20,6 +20,7 @@ from ..engine.params import Params
 from ..engine.run import approval_for, settle_all, version_for
 from ..engine.settle import settle_claim
 from ..idnumber import mask
+from ..store import pipeline, snapshot
 from ..store import repository as repo
 from ..store import tables as t
 from . import audit
@@ -210,32 +211,59 @@ class SettlementService:
         self._check(claim)
         digest = content_hash(claim)
         with self.engine.begin() as conn:
-            facts = self._facts(conn, claim.person, lock=True)
-            existing = repo.find_claim(conn, facts.row.region, claim.claim_id)
-            if existing is not None:
+            snap = snapshot.read(conn, claim.person, claim.claim_id)  # locks the person (PostgreSQL: FOR UPDATE)
+            if snap is None:
+                raise NotFound("person", f"未找到人员 {claim.person}", f"no person {claim.person}")
+            facts = Facts(snap.row, snap.person, snap.approvals)
+            if snap.existing is not None:
+                existing = repo.find_claim(conn, snap.row.region, claim.claim_id)
+                assert existing is not None
                 if existing.content_hash != digest:
                     raise Conflict(
                         "claim_id", f"单据 {claim.claim_id} 已以不同内容结算", f"claim {claim.claim_id} was settled with different content"
                     )
                 return self._view(conn, existing, facts.row, existing.status)
             at, new = self._now(), self._engine_claim(claim)
-            latest = repo.latest_service_date(conn, claim.person)
-            if latest is None or latest <= claim.date:
-                before = repo.load_accumulators(conn, claim.person)
-                after = before.copy()
+            if snap.latest is None or snap.latest <= claim.date:
+                after = snap.accumulators.copy()
                 result = self._settle_one(facts, new, after)
-                row = self._insert_claim(conn, facts, claim, digest, at, actor)
-                settlement_id = self._book_new(conn, row, result, at, actor)
-                repo.save_accumulators(conn, claim.person, before, after)
-                self._audit_new(conn, row, result, at, actor)  # last: the chain head is locked until commit
+                settlement_id = new_settlement_id()
+                self._write_new(conn, facts, claim, digest, result, settlement_id, snap.accumulators, after, at, actor)
                 return self._fresh_view(facts, claim, settlement_id, result, at)
             rows, results, accs = self._recompute(conn, facts, new)  # a late claim: earlier than claims already settled
             row = self._insert_claim(conn, facts, claim, digest, at, actor)
-            self._book_new(conn, row, results[-1], at, actor)
+            self._book_new(conn, row, results[-1], new_settlement_id(), at, actor)
             self._audit_new(conn, row, results[-1], at, actor)
             adjustments = self._book_differences(conn, facts, rows, results[:-1], "late-claim", actor, at)
             repo.replace_accumulators(conn, claim.person, accs)
             return self._view(conn, row, facts.row, "settled", adjustments)
+
+    def _write_new(
+        self, conn: Connection, facts: Facts, claim: ClaimInput, digest: str, result: Settlement, settlement_id: str,
+        before: Accumulators, after: Accumulators, at: str, actor: str,
+    ) -> None:  # fmt: skip
+        """Store a new settlement: pipelined on PostgreSQL, through Core on SQLite; the audit entry comes last."""
+        if conn.dialect.name != "postgresql":
+            row = self._insert_claim(conn, facts, claim, digest, at, actor)
+            self._book_new(conn, row, result, settlement_id, at, actor)
+            repo.save_accumulators(conn, claim.person, before, after)
+            self._audit_new(conn, row, result, at, actor)  # last: the chain head is locked until commit
+            return
+        values = self._claim_values(facts, claim, digest, at, actor)
+        header, ledger = repo.settlement_rows(
+            settlement_id=settlement_id, psn_no=claim.person, year=claim.date.year, kind="settle", reason="settle",
+            result=result, amounts=amounts_of(result), at=at, actor=actor,
+        )  # fmt: skip
+        changed = [
+            {"psn_no": claim.person, "line": line, "period": period, "consumed": str(x.consumed), "paid": x.paid}
+            for (line, period), x in after.tallies.items()
+            if before.tallies.get((line, period)) != x
+        ]
+
+        def audit_row(head_hash: str, head_entries: int) -> dict[str, Any]:
+            return audit.entry(head_hash, head_entries, at=at, actor=actor, **self._audit_fields(claim.claim_id, result))
+
+        pipeline.write_new_settlement(conn, values, header, ledger, changed, audit_row)
 
     def _fresh_view(self, facts: Facts, claim: ClaimInput, settlement_id: str, result: Settlement, at: str) -> SettlementView:
         """The view of a settlement just written, without reading it back."""
@@ -246,29 +274,32 @@ class SettlementService:
         )  # fmt: skip
 
     def _insert_claim(self, conn: Connection, facts: Facts, claim: ClaimInput, digest: str, at: str, actor: str) -> Any:
-        values = {
+        values = self._claim_values(facts, claim, digest, at, actor)
+        pk = repo.new_pk(conn.execute(repo.CLAIM_INSERT, values))
+        return _RowLike(id=pk, **values)
+
+    @staticmethod
+    def _claim_values(facts: Facts, claim: ClaimInput, digest: str, at: str, actor: str) -> dict[str, Any]:
+        return {
             "claim_id": claim.claim_id, "region": facts.row.region, "psn_no": claim.person, "service_date": claim.date,
             "visit": claim.visit, "total": claim.total, "in_scope": claim.in_scope, "basic": claim.basic,
             "critical": claim.critical, "treated": claim.treated, "in_province": claim.in_province,
             "hospital": claim.hospital, "content_hash": digest, "status": "settled", "created_at": at, "created_by": actor,
         }  # fmt: skip
-        pk = repo.new_pk(conn.execute(repo.CLAIM_INSERT, values))
-        return _RowLike(id=pk, **values)
 
-    def _book_new(self, conn: Connection, row: Any, result: Settlement, at: str, actor: str) -> str:
-        settlement_id = new_settlement_id()
+    def _book_new(self, conn: Connection, row: Any, result: Settlement, settlement_id: str, at: str, actor: str) -> None:
         repo.write_settlement(
             conn, settlement_id=settlement_id, claim_pk=row.id, psn_no=row.psn_no, year=row.service_date.year,
             kind="settle", reason="settle", result=result, amounts=amounts_of(result), at=at, actor=actor,
         )  # fmt: skip
-        return settlement_id
+
+    @staticmethod
+    def _audit_fields(claim_id: str, result: Settlement) -> dict[str, Any]:
+        after = {**amounts_of(result), "policy": result.policy, "category": result.category, "tilted_pending": result.tilted_pending}
+        return {"action": "settle", "entity": "claim", "entity_id": claim_id, "after": after}
 
     def _audit_new(self, conn: Connection, row: Any, result: Settlement, at: str, actor: str) -> None:
-        amounts = amounts_of(result)
-        audit.append(
-            conn, at=at, actor=actor, action="settle", entity="claim", entity_id=row.claim_id,
-            after={**amounts, "policy": result.policy, "category": result.category, "tilted_pending": result.tilted_pending},
-        )  # fmt: skip
+        audit.append(conn, at=at, actor=actor, **self._audit_fields(row.claim_id, result))
 
     def cancel(self, actor: str, region: str, claim_id: str, reason: str = "") -> SettlementView:
         """撤销: reversing rows for the claim, then the person's other claims re-settled (补差 / 追回)."""

@@ -172,6 +172,20 @@ def claim_totals(conn: Connection, claim_pks: Iterable[int]) -> dict[int, dict[s
     return totals
 
 
+def settlement_rows(
+    *, settlement_id: str, psn_no: str, year: int, kind: str, reason: str, result: Settlement, amounts: dict[str, int], at: str, actor: str
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """The settlement header (without its claim) and its ledger rows (without their keys)."""
+    explanation = json.dumps([{"layer": x.layer, "article": x.article, "text": x.text} for x in result.explanation], ensure_ascii=False)
+    header = {
+        "settlement_id": settlement_id, "kind": kind, "reason": reason, "policy": result.policy, "category": result.category,
+        "tilted_status": result.tilted_status, "tilted_pending": result.tilted_pending, "explanation": explanation,
+        "created_at": at, "created_by": actor,
+    }  # fmt: skip
+    ledger = [{"psn_no": psn_no, "year": year, "layer": layer, "amount": amounts[layer]} for layer in LAYERS]
+    return header, ledger
+
+
 def write_settlement(
     conn: Connection,
     *,
@@ -187,20 +201,11 @@ def write_settlement(
     actor: str,
 ) -> int:
     """One settlement header and one ledger row per layer (append-only)."""
-    explanation = json.dumps([{"layer": x.layer, "article": x.article, "text": x.text} for x in result.explanation], ensure_ascii=False)
-    header = {
-        "settlement_id": settlement_id, "claim_pk": claim_pk, "kind": kind, "reason": reason, "policy": result.policy,
-        "category": result.category, "tilted_status": result.tilted_status, "tilted_pending": result.tilted_pending,
-        "explanation": explanation, "created_at": at, "created_by": actor,
-    }  # fmt: skip
-    pk = new_pk(conn.execute(_SETTLEMENT_INSERT, header))
-    conn.execute(
-        _LEDGER_INSERT,
-        [
-            {"settlement_pk": pk, "claim_pk": claim_pk, "psn_no": psn_no, "year": year, "layer": layer, "amount": amounts[layer]}
-            for layer in LAYERS
-        ],
+    header, ledger = settlement_rows(
+        settlement_id=settlement_id, psn_no=psn_no, year=year, kind=kind, reason=reason, result=result, amounts=amounts, at=at, actor=actor
     )
+    pk = new_pk(conn.execute(_SETTLEMENT_INSERT, {**header, "claim_pk": claim_pk}))
+    conn.execute(_LEDGER_INSERT, [{**row, "settlement_pk": pk, "claim_pk": claim_pk} for row in ledger])
     return pk
 
 

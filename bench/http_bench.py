@@ -24,7 +24,6 @@ from sqlalchemy import create_engine, text
 
 from sanchong.bootstrap import build
 from sanchong.idnumber import make
-from sanchong.services.persons import NewIdentity
 from sanchong.store.db import upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,11 +33,11 @@ PG_ADMIN = os.environ.get("SANCHONG_BENCH_PG_ADMIN", "postgresql+psycopg://postg
 
 def prepare(url: str, persons: int) -> str:
     """Migrate, add persons (Urumqi dibao, so every claim runs all four layers) and a clerk token."""
+    from sanchong.store import tables as t
+
     c = build(url)
     upgrade(c.engine)
     with c.engine.begin() as conn:  # bulk insert through Core: the benchmark is about settling, not registering
-        from sanchong.store import tables as t
-
         at = "2026-11-28T09:00:00+08:00"
         conn.execute(t.persons.insert(), [
             {"psn_no": f"B{i:06d}", "id_number": make("650102", dt.date(1950, 1, 1) + dt.timedelta(days=i), i % 1000),
@@ -50,7 +49,6 @@ def prepare(url: str, persons: int) -> str:
              "created_by": "bench"}
             for i in range(persons)
         ])  # fmt: skip
-    _ = NewIdentity
     token = c.users.add("bench", "bench-clerk", "clerk")
     c.engine.dispose()
     return token
@@ -111,26 +109,26 @@ def load(port: int, token: str, clients: int, per_client: int, persons: int) -> 
     return time.perf_counter() - start, latencies, errors[0]
 
 
-def run(name: str, url: str, args: argparse.Namespace) -> dict[str, object]:
+def run(name: str, url: str, args: argparse.Namespace) -> list[dict[str, object]]:
+    """One server; a single client first (latency at low load), then the concurrent clients (throughput)."""
     token = prepare(url, args.persons)
     proc = serve(url, args.port, args.workers)
+    results = []
     try:
         load(args.port, token, args.clients, 20, args.persons)  # warm-up
-        elapsed, latencies, errors = load(args.port, token, args.clients, args.requests // args.clients, args.persons)
+        for clients, requests in ((1, min(500, args.requests)), (args.clients, args.requests)):
+            elapsed, latencies, errors = load(args.port, token, clients, requests // clients, args.persons)
+            latencies.sort()
+            results.append({
+                "database": name, "clients": clients, "workers": args.workers, "requests": len(latencies), "errors": errors,
+                "settlements_per_s": round(len(latencies) / elapsed, 1),
+                "p50_ms": round(statistics.median(latencies) * 1000, 2),
+                "p99_ms": round(latencies[max(0, int(len(latencies) * 0.99) - 1)] * 1000, 2),
+            })  # fmt: skip
     finally:
         proc.terminate()
         proc.wait(timeout=20)
-    latencies.sort()
-    return {
-        "database": name,
-        "clients": args.clients,
-        "workers": args.workers,
-        "requests": len(latencies),
-        "errors": errors,
-        "settlements_per_s": round(len(latencies) / elapsed, 1),
-        "p50_ms": round(statistics.median(latencies) * 1000, 2),
-        "p99_ms": round(latencies[int(len(latencies) * 0.99) - 1] * 1000, 2),
-    }
+    return results
 
 
 def main() -> None:
@@ -142,17 +140,17 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=18765)
     args = parser.parse_args()
     OUT.mkdir(parents=True, exist_ok=True)
-    results = []
+    results: list[dict[str, object]] = []
     sqlite_file = OUT / "bench.sqlite3"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{sqlite_file}{suffix}").unlink(missing_ok=True)
-    results.append(run("sqlite", f"sqlite:///{sqlite_file}", args))
+    results += run("sqlite", f"sqlite:///{sqlite_file}", args)
     name = f"sanchong_bench_{uuid.uuid4().hex[:8]}"
     admin = create_engine(PG_ADMIN, isolation_level="AUTOCOMMIT")
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
-        results.append(run("postgresql", PG_ADMIN.rsplit("/", 1)[0] + "/" + name, args))
+        results += run("postgresql", PG_ADMIN.rsplit("/", 1)[0] + "/" + name, args)
     finally:
         with admin.connect() as conn:
             conn.execute(text(f"SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = '{name}'"))

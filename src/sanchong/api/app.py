@@ -21,7 +21,12 @@ def error_body(code: str, field: str, message: str, message_en: str) -> dict[str
 
 
 def create_app(container: Container, check_migrated: bool = True) -> FastAPI:
-    """The API over one container; refuses to start on a database that is not migrated."""
+    """The API over one container; refuses to start on a database that is not migrated.
+
+    Routes are `async def` calling the blocking services directly: a worker process handles one
+    request at a time (no thread hop, which costs more than the work on this path) and `sanchong
+    serve --workers N` scales across cores, like a pre-fork server.
+    """
 
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:

@@ -16,7 +16,7 @@ def container_of(request: Request) -> Container:
     return request.app.state.container  # type: ignore[no-any-return]
 
 
-def current_user(request: Request, authorization: Annotated[str | None, Header()] = None) -> User:
+async def current_user(request: Request, authorization: Annotated[str | None, Header()] = None) -> User:
     token = authorization.removeprefix("Bearer ").strip() if authorization else None
     return container_of(request).users.authenticate(token)
 
@@ -24,7 +24,7 @@ def current_user(request: Request, authorization: Annotated[str | None, Header()
 def require(action: str) -> Any:
     """A dependency that lets through only users whose role may perform the action."""
 
-    def check(user: Annotated[User, Depends(current_user)]) -> User:
+    async def check(user: Annotated[User, Depends(current_user)]) -> User:
         if not allowed(user.role, action):
             raise Forbidden("role", f"角色 {user.role} 无权执行 {action}", f"role {user.role} may not {action}")
         return user

@@ -32,7 +32,7 @@ def _psn_no(body: object) -> str:
 
 
 @router.post("/nhsa/{infno}", tags=["nhsa"])
-def national(
+async def national(
     infno: str,
     request: Request,
     user: Annotated[User, deps.require("settle")],

@@ -39,31 +39,33 @@ def _adjustments(items: list[Any]) -> list[dict[str, str]]:
 
 
 @router.get("/health", tags=["system"])
-def health() -> dict[str, str]:
+async def health() -> dict[str, str]:
     """Liveness check."""
     return {"status": "ok"}
 
 
 @router.post("/claims/trial", tags=["claims"])
-def trial(body: ClaimIn, request: Request, user: Annotated[User, core.require("settle")]) -> dict[str, Any]:
+async def trial(body: ClaimIn, request: Request, user: Annotated[User, core.require("settle")]) -> dict[str, Any]:
     """预结算: the four layers and the personal share for a claim, with explanations; stores nothing."""
     return settlement_out(core.container_of(request).settlements.trial(user.username, _claim(body)))
 
 
 @router.post("/claims", tags=["claims"])
-def settle(body: ClaimIn, request: Request, user: Annotated[User, core.require("settle")]) -> dict[str, Any]:
+async def settle(body: ClaimIn, request: Request, user: Annotated[User, core.require("settle")]) -> dict[str, Any]:
     """结算: settle and store; the same claim id with the same content returns the same settlement."""
     return settlement_out(core.container_of(request).settlements.settle(user.username, _claim(body)))
 
 
 @router.post("/claims/{region}/{claim_id}/cancel", tags=["claims"])
-def cancel(region: str, claim_id: str, body: CancelIn, request: Request, user: Annotated[User, core.require("cancel")]) -> dict[str, Any]:
+async def cancel(
+    region: str, claim_id: str, body: CancelIn, request: Request, user: Annotated[User, core.require("cancel")]
+) -> dict[str, Any]:
     """撤销: reverse a settlement; the person's other claims are re-settled and differences booked."""
     return settlement_out(core.container_of(request).settlements.cancel(user.username, region, claim_id, body.reason))
 
 
 @router.get("/claims/{region}/{claim_id}", tags=["claims"])
-def get_claim(region: str, claim_id: str, request: Request, user: Reader) -> dict[str, Any]:
+async def get_claim(region: str, claim_id: str, request: Request, user: Reader) -> dict[str, Any]:
     """A claim's current settlement (net of reversals and adjustments) with its explanation."""
     out = settlement_out(core.container_of(request).settlements.get(region, claim_id))
     if not allowed(user.role, "read.id_number"):
@@ -74,7 +76,7 @@ def get_claim(region: str, claim_id: str, request: Request, user: Reader) -> dic
 
 
 @router.post("/persons", tags=["persons"], status_code=201)
-def create_person(body: PersonIn, request: Request, user: Annotated[User, core.require("person.create")]) -> dict[str, Any]:
+async def create_person(body: PersonIn, request: Request, user: Annotated[User, core.require("person.create")]) -> dict[str, Any]:
     """Register a person (ID number checked with the GB 11643 check digit)."""
     view = core.container_of(request).persons.create(
         user.username, body.psn_no, body.id_number, body.name, body.region, body.insurance, body.district
@@ -83,7 +85,7 @@ def create_person(body: PersonIn, request: Request, user: Annotated[User, core.r
 
 
 @router.get("/persons", tags=["persons"])
-def search_persons(
+async def search_persons(
     request: Request, user: Annotated[User, core.require("read.person")], q: Annotated[str, Query(min_length=1)]
 ) -> list[dict[str, Any]]:
     """Search by name, person number or ID number."""
@@ -92,7 +94,7 @@ def search_persons(
 
 
 @router.get("/persons/{psn_no}", tags=["persons"])
-def get_person(psn_no: str, request: Request, user: Annotated[User, core.require("read.person")]) -> dict[str, Any]:
+async def get_person(psn_no: str, request: Request, user: Annotated[User, core.require("read.person")]) -> dict[str, Any]:
     """A person with their identities over time."""
     c = core.container_of(request)
     person = asdict(c.persons.get(psn_no, masked=not allowed(user.role, "read.id_number")))
@@ -104,7 +106,7 @@ def get_person(psn_no: str, request: Request, user: Annotated[User, core.require
 
 
 @router.post("/persons/{psn_no}/identities", tags=["persons"], status_code=201)
-def add_identity(psn_no: str, body: IdentityIn, request: Request, user: Annotated[User, core.require("identity")]) -> dict[str, Any]:
+async def add_identity(psn_no: str, body: IdentityIn, request: Request, user: Annotated[User, core.require("identity")]) -> dict[str, Any]:
     """Record a certified identity; earlier claims it makes eligible are re-settled once (补充结算)."""
     new = NewIdentity(
         body.type, body.valid_from, body.valid_to, body.subtype, body.category, body.department, body.document_no, body.applied_on
@@ -114,7 +116,7 @@ def add_identity(psn_no: str, body: IdentityIn, request: Request, user: Annotate
 
 
 @router.post("/persons/{psn_no}/identities/{identity_id}/end", tags=["persons"])
-def end_identity(
+async def end_identity(
     psn_no: str, identity_id: int, body: IdentityEndIn, request: Request, user: Annotated[User, core.require("identity")]
 ) -> dict[str, Any]:
     """End or revoke an identity; the person's claims are re-settled and differences booked."""
@@ -123,14 +125,16 @@ def end_identity(
 
 
 @router.post("/persons/{psn_no}/suspensions", tags=["persons"], status_code=201)
-def add_suspension(psn_no: str, body: SuspensionIn, request: Request, user: Annotated[User, core.require("suspension")]) -> dict[str, Any]:
+async def add_suspension(
+    psn_no: str, body: SuspensionIn, request: Request, user: Annotated[User, core.require("suspension")]
+) -> dict[str, Any]:
     """A fraud suspension (乌鲁木齐 第二十六条(二)); money paid for dates inside it is recovered (追回)."""
     adjustments = core.container_of(request).persons.add_suspension(user.username, psn_no, body.valid_from, body.valid_to, body.reason)
     return {"adjustments": _adjustments(adjustments)}
 
 
 @router.get("/persons/{psn_no}/years/{year}", tags=["persons"])
-def person_year(psn_no: str, year: int, request: Request, user: Reader) -> dict[str, Any]:
+async def person_year(psn_no: str, year: int, request: Request, user: Reader) -> dict[str, Any]:
     """A person's year: paid per layer, deductible used and left, cap used and left."""
     view = core.container_of(request).persons.year(psn_no, year)
 
@@ -159,7 +163,7 @@ def person_year(psn_no: str, year: int, request: Request, user: Reader) -> dict[
 
 
 @router.post("/approvals", tags=["approvals"], status_code=201)
-def grant_approval(body: ApprovalIn, request: Request, user: Annotated[User, core.require("approval")]) -> dict[str, Any]:
+async def grant_approval(body: ApprovalIn, request: Request, user: Annotated[User, core.require("approval")]) -> dict[str, Any]:
     """Approve tilted assistance (依申请) for a claim or a year; approved money is paid as 补差."""
     adjustments = core.container_of(request).persons.grant_approval(
         user.username, body.psn_no, body.claim_id, body.year, body.rate, body.note

@@ -43,7 +43,7 @@ def make_engine(url: str | None = None, **options: Any) -> Engine:
         url = "postgresql+psycopg://" + url[len("postgresql://") :]
     options.setdefault("pool_size", 20)
     options.setdefault("max_overflow", 10)
-    options.setdefault("pool_pre_ping", True)
+    options.setdefault("pool_recycle", 1800)
     return create_engine(url, **options)
 
 

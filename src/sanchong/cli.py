@@ -171,16 +171,16 @@ def demo(
     body = (
         '{"infno":"2303","msgid":"H65010200001202411280900000001","inf_time":"2024-11-28 09:00:00","fixmedins_code":"H65010200001",'
         '"opter":"001","opter_name":"收费员","mdtrtarea_admvs":"650102","insuplc_admdvs":"650102",'
-        '"input":{"data":{"psn_no":"URU-P1","mdtrt_id":"Z-DEMO-1","med_type":"21","insutype":"390","medfee_sumamt":"20000.00",'
+        '"input":{"data":{"psn_no":"URU-P2","mdtrt_id":"Z-DEMO-1","med_type":"21","insutype":"390","medfee_sumamt":"20000.00",'
         '"fulamt_ownpay_amt":"1000.00","overlmt_selfpay":"0.00","preselfpay_amt":"0.00","inscp_scp_amt":"19000.00","begndate":"2024-11-20",'
         '"exp_content":{"hifp_pay":"12000.00","hifmi_pay":"0.00"}}}}'
     )
     typer.echo(f"\n演示数据库 demo database: {database}\n接口 API: {base}  文档 OpenAPI: {base}/docs")
     typer.echo("令牌 tokens: " + ", ".join(f"{role}={token}" for role, token in DEMO_TOKENS.items()))
-    typer.echo("\n# 住院预结算 (NHSA 2303) — 乌鲁木齐低保对象:")
+    typer.echo("\n# 住院预结算 (NHSA 2303) — 乌鲁木齐第三类救助对象 URU-P2:")
     typer.echo(f"curl -s -X POST {base}/nhsa/2303 -H 'Authorization: Bearer demo-clerk' -H 'Content-Type: application/json' -d '{body}'")
     typer.echo("\n# 该人员本年度各层累计 (the person's year):")
-    typer.echo(f"curl -s {base}/persons/URU-P1/years/2024 -H 'Authorization: Bearer demo-clerk'")
+    typer.echo(f"curl -s {base}/persons/URU-P2/years/2024 -H 'Authorization: Bearer demo-clerk'")
     if not no_serve:
         serve(host="127.0.0.1", port=port, workers=1, database_url=url)
 

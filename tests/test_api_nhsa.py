@@ -90,3 +90,17 @@ def test_a_bad_national_request_is_infcode_minus_one_naming_the_field(client: An
     assert 400 <= r.status_code < 500
     body = r.json()
     assert body["infcode"] == -1 and field in body["err_msg"]
+
+
+def test_2207_settles_a_chronic_outpatient_claim_and_2208_cancels_it(client: Any) -> None:
+    tc, h = client
+    data = {"psn_no": "P1", "mdtrt_id": "MZ-1", "med_type": "14", "insutype": "390", "medfee_sumamt": "3000.00",
+            "fulamt_ownpay_amt": "0.00", "overlmt_selfpay": "0.00", "preselfpay_amt": "0.00", "inscp_scp_amt": "3000.00",
+            "begndate": "2024-03-02", "exp_content": {"hifp_pay": "1500.00", "hifmi_pay": "0.00"}}  # fmt: skip
+    out = numbers(tc.post("/nhsa/2207", json=envelope("2207", data), headers=h))
+    s = out["output"]["setlinfo"]
+    # 000 第十一条(二) 门诊 85 %: (3000.00 − 1500.00) × 0.85 = 1275.00; personal 3000 − 1500 − 1275 = 225.00
+    assert (s["maf_pay"], s["psn_part_amt"], s["clr_type"]) == (Decimal("1275.00"), Decimal("225.00"), "11")
+    cancel = {"psn_no": "P1", "mdtrt_id": "MZ-1", "setl_id": s["setl_id"]}
+    undone = numbers(tc.post("/nhsa/2208", json=envelope("2208", cancel), headers=h))
+    assert undone["infcode"] == 0 and undone["output"]["setlinfo"]["maf_pay"] == Decimal("-1275.00")

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Query, Request
 
 from ..engine.money import parse_yuan, yuan
+from ..idnumber import mask
 from ..services.persons import NewIdentity
 from ..services.roles import allowed
 from ..services.types import ClaimInput
@@ -30,6 +31,14 @@ def _claim(body: ClaimIn) -> ClaimInput:
     )  # fmt: skip
 
 
+def _out(view: Any, user: User) -> dict[str, Any]:
+    """A settlement for the response; the ID number masked for roles that do not need it."""
+    out = settlement_out(view)
+    if not allowed(user.role, "read.id_number"):
+        out["person"]["id_number"] = mask(out["person"]["id_number"])
+    return out
+
+
 def _region_of(request: Request, psn_no: str) -> str:
     return core.container_of(request).persons.get(psn_no, masked=True).region
 
@@ -47,13 +56,13 @@ async def health() -> dict[str, str]:
 @router.post("/claims/trial", tags=["claims"])
 async def trial(body: ClaimIn, request: Request, user: Annotated[User, core.require("settle")]) -> dict[str, Any]:
     """预结算: the four layers and the personal share for a claim, with explanations; stores nothing."""
-    return settlement_out(core.container_of(request).settlements.trial(user.username, _claim(body)))
+    return _out(core.container_of(request).settlements.trial(user.username, _claim(body)), user)
 
 
 @router.post("/claims", tags=["claims"])
 async def settle(body: ClaimIn, request: Request, user: Annotated[User, core.require("settle")]) -> dict[str, Any]:
     """结算: settle and store; the same claim id with the same content returns the same settlement."""
-    return settlement_out(core.container_of(request).settlements.settle(user.username, _claim(body)))
+    return _out(core.container_of(request).settlements.settle(user.username, _claim(body)), user)
 
 
 @router.post("/claims/{region}/{claim_id}/cancel", tags=["claims"])
@@ -61,18 +70,13 @@ async def cancel(
     region: str, claim_id: str, body: CancelIn, request: Request, user: Annotated[User, core.require("cancel")]
 ) -> dict[str, Any]:
     """撤销: reverse a settlement; the person's other claims are re-settled and differences booked."""
-    return settlement_out(core.container_of(request).settlements.cancel(user.username, region, claim_id, body.reason))
+    return _out(core.container_of(request).settlements.cancel(user.username, region, claim_id, body.reason), user)
 
 
 @router.get("/claims/{region}/{claim_id}", tags=["claims"])
 async def get_claim(region: str, claim_id: str, request: Request, user: Reader) -> dict[str, Any]:
     """A claim's current settlement (net of reversals and adjustments) with its explanation."""
-    out = settlement_out(core.container_of(request).settlements.get(region, claim_id))
-    if not allowed(user.role, "read.id_number"):
-        from ..idnumber import mask
-
-        out["person"]["id_number"] = mask(out["person"]["id_number"])  # type: ignore[index]
-    return out
+    return _out(core.container_of(request).settlements.get(region, claim_id), user)
 
 
 @router.post("/persons", tags=["persons"], status_code=201)

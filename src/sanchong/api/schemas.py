@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
@@ -92,7 +92,7 @@ class ApprovalIn(Strict):
     note: str = ""
 
 
-def settlement_out(view: SettlementView) -> dict[str, object]:
+def settlement_out(view: SettlementView) -> dict[str, Any]:
     """The settlement as the API returns it (contract names of DESIGN §6 plus the claim and person)."""
     a = view.amounts
     return {

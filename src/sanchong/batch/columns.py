@@ -1,0 +1,82 @@
+"""Columnar inputs of the batch engine (Arrow tables) and small vectorised helpers over them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+EPOCH = np.datetime64("1970-01-01", "D")
+FAR = np.int64(2**40)  # "no end date"
+
+
+@dataclass(frozen=True)
+class ClaimTables:
+    """One region's persons, identities, suspensions, claims and approvals as Arrow tables.
+
+    persons: psn_no, insurance · identities: psn_no, type, category, valid_from, valid_to, applied_on
+    suspensions: psn_no, valid_from, valid_to · claims: claim_id, psn_no, date, visit, total, in_scope,
+    basic, critical, treated, in_province (amounts int64 fen, null = not given) · approvals: psn_no,
+    claim_id, year, rate (text like "0.85"), in the order they were granted.
+    """
+
+    persons: pa.Table
+    identities: pa.Table
+    suspensions: pa.Table
+    claims: pa.Table
+    approvals: pa.Table | None = None
+
+
+def codes(column: pa.ChunkedArray | pa.Array, values: tuple[str, ...], what: str) -> np.ndarray:
+    """Index of each value in `values`; an unknown value is an error naming it."""
+    found = pc.index_in(column, value_set=pa.array(values))
+    if found.null_count:
+        bad = pc.filter(column, pc.is_null(found))[0].as_py()
+        raise ValueError(f"{what}: 未知代码 {bad!r} (unknown code)")
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def days(column: pa.ChunkedArray | pa.Array, fill: np.int64 | None = None) -> np.ndarray:
+    """Dates as int64 days since 1970-01-01; nulls become `fill` (or are an error when fill is None)."""
+    array = pc.cast(column, pa.date32())
+    if array.null_count and fill is None:
+        raise ValueError("a required date is missing")
+    values = pc.fill_null(pc.cast(array, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    if array.null_count:
+        values[np.asarray(pc.is_null(array).to_numpy(zero_copy_only=False))] = fill
+    return values
+
+
+def fen(column: pa.ChunkedArray | pa.Array, fill: int = -1) -> np.ndarray:
+    return np.asarray(pc.fill_null(pc.cast(column, pa.int64()), fill).to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def year_of(day: np.ndarray) -> np.ndarray:
+    return np.asarray((EPOCH + day).astype("datetime64[Y]").astype(np.int64) + 1970, dtype=np.int64)
+
+
+def add_months(day: np.ndarray, months: int) -> np.ndarray:
+    """Calendar months later (negative: earlier); a missing day becomes the month's last day (as the engine)."""
+    dates = EPOCH + day
+    month = dates.astype("datetime64[M]")
+    dom = (dates - month.astype("datetime64[D]")).astype(np.int64)
+    target = month + np.timedelta64(months, "M")
+    last = ((target + np.timedelta64(1, "M")).astype("datetime64[D]") - target.astype("datetime64[D]")).astype(np.int64) - 1
+    return (target.astype("datetime64[D]") - EPOCH).astype(np.int64) + np.minimum(dom, last)
+
+
+def month_start(day: np.ndarray) -> np.ndarray:
+    return np.asarray(((EPOCH + day).astype("datetime64[M]").astype("datetime64[D]") - EPOCH).astype(np.int64), dtype=np.int64)
+
+
+def pairs(owner_of_item: np.ndarray, owner_of_claim: np.ndarray, owners: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every (claim, item) pair with the same owner, items in their input order: a vectorised join."""
+    order = np.argsort(owner_of_item, kind="stable")
+    counts = np.bincount(owner_of_item, minlength=owners)
+    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
+    per_claim = counts[owner_of_claim]
+    claim = np.repeat(np.arange(owner_of_claim.shape[0]), per_claim)
+    offsets = np.arange(claim.shape[0]) - np.repeat(np.cumsum(per_claim) - per_claim, per_claim)
+    return claim, order[np.repeat(starts[owner_of_claim], per_claim) + offsets]

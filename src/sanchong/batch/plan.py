@@ -1,0 +1,435 @@
+"""Per-claim plan for the kernel: policy version, category, period, and every parameter resolved.
+
+Everything here is vectorised over claims (numpy, Arrow); Python loops run over policy versions,
+categories, visit types and years only. The rules are the engine's (sanchong.engine): this module
+encodes the same decisions as arrays, and tests prove batch equals online row by row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from ..engine.errors import SettlementError
+from ..engine.model import IDENTITY_TYPES, INSURANCE, OUTPATIENT_VISITS, TREATED, VISITS
+from ..engine.money import parse_rate
+from ..engine.params import Params
+from ..policy.model import Policy, Statistics
+from . import kernel as k
+from .columns import FAR, ClaimTables, add_months, codes, days, fen, month_start, pairs, year_of
+
+BP = 10000
+
+
+def bp(rate: Any) -> int:
+    """A rate (Fraction) in basis points; exact for the at most four decimals the loader allows."""
+    value = rate * BP
+    assert value.denominator == 1, rate
+    return int(value)
+
+
+@dataclass
+class Plan:
+    """Kernel inputs in processing order (person, service date, arrival) and the way back to input order."""
+
+    order: np.ndarray
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    segments: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros((1, 1), np.int64), np.zeros((1, 1), np.int64), np.zeros(1, np.int64))
+    version: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    category: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+
+
+def _fail(tables: ClaimTables, index: int, field: str, cause: str, cause_en: str) -> SettlementError:
+    return SettlementError(str(tables.claims["claim_id"][int(index)].as_py()), field, cause, cause_en)
+
+
+def _names(policy: Policy, key: str) -> tuple[str, ...]:
+    value = policy.value(key, ())
+    return value if isinstance(value, tuple) else ()
+
+
+def _index(column: Any, persons: pa.Table) -> np.ndarray:
+    """Row of each psn_no in persons; a row about an unknown person is an error."""
+    found = pc.index_in(column, value_set=persons["psn_no"])
+    if found.null_count:
+        raise SettlementError(None, "psn_no", f"未知人员 {pc.filter(column, pc.is_null(found))[0].as_py()}", "unknown person")
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _first(mask: np.ndarray, order: np.ndarray) -> int:
+    """The first claim (in processing order) where mask holds."""
+    ranked = np.flatnonzero(mask[order])
+    return int(order[ranked[0]])
+
+
+def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -> Plan:
+    c = tables.claims
+    n = c.num_rows
+    persons = tables.persons
+    pid_arr = pc.index_in(c["psn_no"], value_set=persons["psn_no"])
+    if pid_arr.null_count:
+        bad = int(np.flatnonzero(np.asarray(pc.is_null(pid_arr).to_numpy(zero_copy_only=False)))[0])
+        raise _fail(tables, bad, "person", f"未知人员 {c['psn_no'][bad].as_py()}", "unknown person")
+    pid = np.asarray(pid_arr.to_numpy(zero_copy_only=False), dtype=np.int64)
+    npersons = persons.num_rows
+    date = days(c["date"])
+    year = year_of(date)
+    visit = codes(c["visit"], VISITS, "visit")
+    treated = codes(c["treated"], TREATED, "treated")
+    in_province = np.asarray(pc.fill_null(c["in_province"], True).to_numpy(zero_copy_only=False), dtype=bool)
+    total, in_scope, basic, critical = fen(c["total"]), fen(c["in_scope"]), fen(c["basic"]), fen(c["critical"])
+    insurance = np.asarray(pc.index_in(persons["insurance"], value_set=pa.array(INSURANCE)).to_numpy(zero_copy_only=False))
+    order = np.lexsort((np.arange(n), date, pid))
+
+    # -- policy version by service date (DESIGN §4) -------------------------------------------------
+    vidx = np.full(n, -1, np.int64)
+    for index, policy in enumerate(versions):
+        start = (np.datetime64(policy.effective_from) - np.datetime64("1970-01-01")).astype(np.int64)
+        end = FAR if policy.effective_to is None else (np.datetime64(policy.effective_to) - np.datetime64("1970-01-01")).astype(np.int64)
+        vidx[(date >= start) & (date <= end)] = index
+    if (vidx < 0).any():
+        bad = _first(vidx < 0, order)
+        raise _fail(
+            tables, bad, "date", f"服务日期 {c['date'][bad].as_py()} 不在任何政策版本有效期内", "no policy version on the service date"
+        )
+
+    # -- suspensions (R11) --------------------------------------------------------------------------
+    suspended = np.zeros(n, bool)
+    s = tables.suspensions
+    if s.num_rows:
+        s_pid = _index(s["psn_no"], persons)
+        pc_claim, pc_item = pairs(s_pid, pid, npersons)
+        s_from, s_to = days(s["valid_from"]), days(s["valid_to"])
+        hit = (s_from[pc_item] <= date[pc_claim]) & (date[pc_claim] <= s_to[pc_item])
+        suspended[pc_claim[hit]] = True
+
+    # -- identities: category by version, windows (benefit periods), best per claim ----------------------
+    ids = tables.identities
+    m = ids.num_rows
+    i_pid = _index(ids["psn_no"], persons)
+    i_type = codes(ids["type"], IDENTITY_TYPES, "identities.type") if m else np.zeros(0, np.int64)
+    i_own = fen(ids["category"], 0) if m else np.zeros(0, np.int64)
+    i_from = days(ids["valid_from"]) if m else np.zeros(0, np.int64)
+    i_to = days(ids["valid_to"], FAR) if m else np.zeros(0, np.int64)
+    i_applied = days(ids["applied_on"], np.int64(-(2**40))) if m else np.zeros(0, np.int64)
+    nv = len(versions)
+    i_cat = np.zeros((nv, m), np.int64)
+    w_from = np.tile(i_from, (nv, 1))
+    w_to = np.tile(i_to, (nv, 1))
+    is_bp = np.zeros((nv, m), bool)
+    for v, policy in enumerate(versions):
+        fixed = set(_names(policy, "categories.fixed_by_rule"))
+        for t, name in enumerate(IDENTITY_TYPES):
+            value: Any = policy.value(f"categories.{name}")
+            if value is None:
+                continue
+            sel = i_type == t
+            own = i_own[sel]
+            i_cat[v, sel] = value if name in fixed else np.where(own > 0, own, value)
+        bp_type = policy.value("assistance.benefit_period.identity")
+        if bp_type is not None:
+            sel = i_type == IDENTITY_TYPES.index(str(bp_type))
+            if (i_applied[sel] < -(2**39)).any():
+                raise SettlementError(None, "identities.applied_on", f"{policy.name}因病致贫重病患者须给出申请日期", "applied_on required")
+            lookback = int(policy.value("assistance.benefit_period.lookback_months", 12))  # type: ignore[call-overload]
+            w_from[v, sel] = add_months(month_start(i_applied[sel]), -lookback)
+            w_to[v, sel] = np.where(i_to[sel] < FAR, i_to[sel], add_months(i_from[sel], 12) - 1)
+            is_bp[v, sel] = True
+    category = np.zeros(n, np.int64)
+    assist_key = year.copy()
+    group = np.zeros(n, bool)
+    retro_cat = np.zeros(n, np.int64)
+    if m:
+        p_claim, p_item = pairs(i_pid, pid, npersons)
+        p_v = vidx[p_claim]
+        p_cat = i_cat[p_v, p_item]
+        p_day = date[p_claim]
+        cover = (p_cat > 0) & (w_from[p_v, p_item] <= p_day) & (p_day <= w_to[p_v, p_item])
+        best = np.full(n, np.iinfo(np.int64).max, np.int64)
+        key = p_cat * (m + 1) + p_item  # lowest category; among equals, the identity listed first
+        np.minimum.at(best, p_claim[cover], key[cover])
+        found = best < np.iinfo(np.int64).max
+        category[found] = best[found] // (m + 1)
+        chosen = np.where(found, best % (m + 1), 0)
+        bp_claim = found & is_bp[vidx, chosen]
+        assist_key[bp_claim] = 10_000_000 + w_from[vidx[bp_claim], chosen[bp_claim]]
+        for v, policy in enumerate(versions):  # Weihai: the identities with the critical-illness bands (R10)
+            groups = _names(policy, "critical.groups")
+            if groups:
+                gsel = np.isin(i_type[p_item], [IDENTITY_TYPES.index(g) for g in groups])
+                plain = gsel & (p_v == v) & (i_from[p_item] <= p_day) & (p_day <= i_to[p_item])
+                group[p_claim[plain]] = True
+            months = policy.value("tilted.retro_months")
+            if months:  # Yichun: claims within N months before an identification (R8)
+                back = add_months(i_from, -int(months))  # type: ignore[call-overload]
+                near = (p_v == v) & (p_cat > 0) & (back[p_item] <= p_day) & (p_day < i_from[p_item]) & (category[p_claim] == 0)
+                rbest = np.full(n, 9, np.int64)
+                np.minimum.at(rbest, p_claim[near], p_cat[near])
+                hit = (rbest < 9) & (vidx == v)
+                retro_cat[hit] = rbest[hit]
+
+    # -- approvals (first matching approval, as engine.run.approval_for) ------------------------------
+    approved = np.zeros(n, bool)
+    approved_rate = np.full(n, -1, np.int64)
+    a = tables.approvals
+    if a is not None and a.num_rows:
+        a_pid = _index(a["psn_no"], persons)
+        a_claim = a["claim_id"].to_pylist()
+        a_year = fen(a["year"], 0)
+        a_rate = [None if r is None else bp(parse_rate(r)) for r in a["rate"].to_pylist()]
+        first: dict[tuple[int, str], int] = {}
+        first_year: dict[tuple[int, int], int] = {}
+        for index in range(a.num_rows):
+            if a_claim[index] is not None:
+                first.setdefault((int(a_pid[index]), a_claim[index]), index)
+            else:
+                first_year.setdefault((int(a_pid[index]), int(a_year[index])), index)
+        by_claim = np.full(n, -1, np.int64)
+        if first:
+            keys = pa.array([f"{p}\x00{cid}" for p, cid in first])
+            probe = pc.binary_join_element_wise(pc.cast(pa.array(pid), pa.string()), c["claim_id"], "\x00")
+            hit = pc.fill_null(pc.index_in(probe, value_set=keys), -1).to_numpy(zero_copy_only=False).astype(np.int64)
+            values = np.array(list(first.values()), np.int64)
+            by_claim = np.where(hit >= 0, values[np.maximum(hit, 0)], -1)
+        by_year = np.full(n, -1, np.int64)
+        if first_year:
+            lookup = {p * 10000 + y: i for (p, y), i in first_year.items()}
+            ykeys = np.array(list(lookup.keys()), np.int64)
+            yvals = np.array(list(lookup.values()), np.int64)
+            sorter = np.argsort(ykeys)
+            probe_year = pid * 10000 + year
+            pos = np.searchsorted(ykeys, probe_year, sorter=sorter)
+            pos = np.minimum(pos, len(ykeys) - 1)
+            match = ykeys[sorter[pos]] == probe_year
+            by_year = np.where(match, yvals[sorter[pos]], -1)
+        both = np.where((by_claim >= 0) & (by_year >= 0), np.minimum(by_claim, by_year), np.maximum(by_claim, by_year))
+        approved = both >= 0
+        rates = np.array([-1 if r is None else r for r in a_rate], np.int64)
+        approved_rate = np.where(approved, rates[np.maximum(both, 0)], -1)
+
+    plan = Plan(order)
+    plan.version = vidx
+    plan.category = category
+    cols = _parameters(
+        tables, versions, statistics, order, vidx, category, retro_cat, year, visit, treated, in_province, suspended, basic, critical,
+        group, insurance[pid], approved, approved_rate, in_scope,
+    )  # fmt: skip
+    cols.update(
+        person=pid, year=year, total=total, in_scope=in_scope, basic=np.maximum(basic, 0), critical_given=np.maximum(critical, 0),
+        suspended=suspended, category=category, assist_key=assist_key,
+    )  # fmt: skip
+    plan.columns = {name: np.ascontiguousarray(values[order]) for name, values in cols.items()}
+    plan.segments = _segment_tables(versions)
+    return plan
+
+
+def _segment_tables(versions: list[Policy]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Critical-illness bands per (version, insurance): table index = version × 2 + insurance."""
+    width = max([1] + [len(_names(p, f"critical.segments.{ins}")) for p in versions for ins in INSURANCE])
+    start = np.zeros((len(versions) * 2, width), np.int64)
+    rate = np.zeros((len(versions) * 2, width), np.int64)
+    count = np.zeros(len(versions) * 2, np.int64)
+    for v, policy in enumerate(versions):
+        for j, ins in enumerate(INSURANCE):
+            bands: Any = policy.value(f"critical.segments.{ins}") or ()
+            for b, (from_fen, band_rate) in enumerate(bands):
+                start[v * 2 + j, b] = from_fen
+                rate[v * 2 + j, b] = bp(band_rate)
+            count[v * 2 + j] = len(bands)
+    return start, rate, count
+
+
+def _cap(policy: Policy, key: str) -> int:
+    value = policy.value(key)
+    return k.NO_CAP if value is None or not isinstance(value, int) else value
+
+
+def _parameters(
+    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: np.ndarray, vidx: np.ndarray, category: np.ndarray,
+    retro_cat: np.ndarray, year: np.ndarray, visit: np.ndarray, treated: np.ndarray, in_province: np.ndarray, suspended: np.ndarray,
+    basic: np.ndarray, critical: np.ndarray, group: np.ndarray, insurance: np.ndarray, approved: np.ndarray, approved_rate: np.ndarray,
+    in_scope: np.ndarray,
+) -> dict[str, np.ndarray]:  # fmt: skip
+    """Every per-claim parameter the kernel needs, gathered from small per-(version, category, visit) tables."""
+    n = vidx.shape[0]
+    nv, nvis = len(versions), len(VISITS)
+    unreferred = treated == TREATED.index("unreferred")
+    line_t = np.zeros((nv, 5, nvis), np.int64)
+    rate_t = np.zeros((nv, 5, nvis), np.int64)
+    cap_t = np.full((nv, 5, 3), k.NO_CAP, np.int64)
+    referral = np.zeros(nv, bool)
+    t_kind_v = np.zeros(nv, np.int64)
+    t_rate_t = np.full((nv, 5), -1, np.int64)
+    t_cap_t = np.full((nv, 5), k.NO_CAP, np.int64)
+    t_visit = np.zeros((nv, nvis), bool)
+    t_treated = np.zeros((nv, len(TREATED)), bool)
+    t_in_prov = np.zeros(nv, bool)
+    t_needs = np.zeros(nv, bool)
+    t_rate_adjustable = np.zeros(nv, bool)
+    ceil = np.zeros(nv, np.int64)
+    crit_visit = np.zeros((nv, nvis), bool)
+    crit_listed = np.zeros(nv, bool)
+    sd_rate_v = np.full(nv, -1, np.int64)
+    sd_cap_v = np.full(nv, k.NO_CAP, np.int64)
+    has_segments = np.zeros(nv, bool)
+    generic = np.zeros(nv, bool)
+    for v, p in enumerate(versions):
+        referral[v] = bool(p.value("assistance.requires_referral", False))
+        assist_visits = p.value("assistance.visits", ()) or ()
+        general_visits = p.value("general_outpatient.visits", ()) or ()
+        for cat in range(1, 5):
+            cap_t[v, cat, k.LINE_MAIN] = _cap(p, f"assistance.cap.cat{cat}")
+            cap_t[v, cat, k.LINE_GENERAL] = _cap(p, f"general_outpatient.cap.cat{cat}")
+            for x, name in enumerate(VISITS):
+                mapped = str(p.value(f"assistance.as_visit.{name}", name))
+                if mapped in general_visits:  # type: ignore[operator]
+                    if p.value(f"general_outpatient.rate.cat{cat}") is not None:
+                        line_t[v, cat, x] = k.LINE_GENERAL
+                        rate_t[v, cat, x] = bp(p.value(f"general_outpatient.rate.cat{cat}"))
+                elif mapped in assist_visits and p.value(f"assistance.rate.cat{cat}") is not None:  # type: ignore[operator]
+                    line_t[v, cat, x] = k.LINE_MAIN
+                    key = f"assistance.outpatient_rate.cat{cat}"
+                    use = key if mapped in OUTPATIENT_VISITS and p.value(key) is not None else f"assistance.rate.cat{cat}"
+                    rate_t[v, cat, x] = bp(p.value(use))
+            if p.value(f"tilted.rate.cat{cat}") is not None:
+                t_rate_t[v, cat] = bp(p.value(f"tilted.rate.cat{cat}"))
+                t_cap_t[v, cat] = _cap(p, f"tilted.cap.cat{cat}")
+        base = p.value("tilted.base")
+        t_kind_v[v] = {None: k.T_NONE, "above_cap": k.T_ABOVE_CAP, "remaining_burden": k.T_REMAINING}[base]  # type: ignore[index]
+        for x, name in enumerate(VISITS):
+            t_visit[v, x] = name in (p.value("tilted.visits", ()) or ())  # type: ignore[operator]
+            crit_visit[v, x] = name in (p.value("critical.visits", ("inpatient", "chronic_outpatient", "special_drug")) or ())  # type: ignore[operator]
+        for x, name in enumerate(TREATED):
+            t_treated[v, x] = name in (p.value("tilted.treated", ()) or ())  # type: ignore[operator]
+        t_in_prov[v] = bool(p.value("tilted.in_province", False))
+        t_needs[v] = bool(p.value("tilted.approval", False))
+        t_rate_adjustable[v] = p.value("tilted.rate_max") is not None
+        ceil[v] = bp(p.value("ceiling.ratio")) if p.value("ceiling.ratio") is not None else 0
+        crit_listed[v] = p.value("critical.visits") is not None
+        if p.value("critical.special_drug.rate") is not None:
+            if p.value("critical.special_drug.deductible") not in (None, 0):
+                raise NotImplementedError("batch engine: a special-drug critical deductible is not supported yet")
+            sd_rate_v[v] = bp(p.value("critical.special_drug.rate"))
+            sd_cap_v[v] = _cap(p, "critical.special_drug.cap")
+        has_segments[v] = p.value("critical.segments.resident") is not None
+        generic[v] = p.value("critical.deductible") is not None and p.value("critical.rate") is not None
+
+    live = ~suspended
+    problems: list[tuple[np.ndarray, str, str, str]] = []
+    # -- critical mode (R10) -----------------------------------------------------------------------------
+    special = (visit == VISITS.index("special_drug")) & (sd_rate_v[vidx] >= 0)
+    given = critical >= 0
+    mode = np.full(n, k.CRIT_GIVEN, np.int64)
+    zero = ~given & crit_listed[vidx] & ~crit_visit[vidx, visit]
+    mode[zero] = k.CRIT_ZERO
+    mode[~given & ~zero & special] = k.CRIT_SPECIAL
+    seg = ~given & ~zero & ~special & group & has_segments[vidx]
+    mode[seg] = k.CRIT_SEGMENTS
+    missing = ~given & ~zero & ~special & ~seg
+    problems.append(
+        (
+            live & missing & generic[vidx],
+            "critical",
+            "批量引擎暂不支持通用大病保险参数",
+            "generic critical parameters not supported in batch",
+        )
+    )
+    problems.append(
+        (live & missing, "critical", "未提供大病保险支付额，且政策对此类费用未规定大病保险参数（本地参数）", "critical not given")
+    )
+    problems.append((live & seg & (insurance < 0), "insurance", "需要参保类型以确定大病保险分段比例", "insurance type needed"))
+    problems.append((live & (basic < 0), "basic", "未提供基本医保统筹支付额", "basic not given"))
+    seg_table = np.where(seg, vidx * 2 + np.maximum(insurance, 0), -1)
+    seg_table = np.where(given & ~special & crit_visit[vidx, visit], 0, seg_table)
+    sd_rate = np.where(special, sd_rate_v[vidx], -1)
+    sd_cap = sd_cap_v[vidx]
+
+    # -- assistance line and its parameters ---------------------------------------------------------------
+    line = line_t[vidx, category, visit]
+    line[(category == 0) | (referral[vidx] & unreferred) | suspended] = k.LINE_NONE
+    a_rate = rate_t[vidx, category, visit]
+    a_cap = cap_t[vidx, category, line]
+    a_ded = _deductibles(tables, versions, statistics, order, vidx, category, year, line, problems)
+
+    # -- tilted ------------------------------------------------------------------------------------------------
+    tcat = np.where(category > 0, category, retro_cat)
+    kind = np.where(category > 0, t_kind_v[vidx], np.where(retro_cat > 0, k.T_RETRO, k.T_NONE))
+    kind[t_kind_v[vidx] == k.T_NONE] = k.T_NONE
+    ok = (t_rate_t[vidx, tcat] >= 0) & t_visit[vidx, visit] & t_treated[vidx, treated] & (in_province | ~t_in_prov[vidx])
+    kind[~ok | suspended | (tcat == 0)] = k.T_NONE
+    kind[(kind == k.T_ABOVE_CAP) & (line == k.LINE_NONE)] = k.T_NONE
+    t_rate = np.where(approved & t_rate_adjustable[vidx] & (approved_rate >= 0), approved_rate, t_rate_t[vidx, tcat])
+    t_ded = _tilted_deductibles(tables, versions, statistics, order, vidx, tcat, year, kind, problems)
+    for mask, name, cause, cause_en in problems:
+        if mask.any():
+            raise _fail(tables, _first(mask, order), name, cause, cause_en)
+    bad = live & (
+        (basic > in_scope) | (np.maximum(basic, 0) + np.maximum(critical, 0) > in_scope) | (in_scope > fen(tables.claims["total"]))
+    )
+    if bad.any():
+        raise _fail(
+            tables, _first(bad, order), "in_scope", "金额不一致：基本医保、大病保险或政策范围内费用超出上限", "amounts inconsistent"
+        )
+    return {
+        "crit_mode": mode, "seg_table": seg_table, "sd_rate": sd_rate, "sd_cap": sd_cap, "line": line, "a_ded": a_ded,
+        "a_rate": a_rate, "a_cap": a_cap, "t_kind": kind, "t_cat_ok": kind != k.T_NONE, "t_ded": t_ded, "t_rate": t_rate,
+        "t_cap": t_cap_t[vidx, tcat], "t_needs": t_needs[vidx], "t_approved": approved, "ceil_rate": ceil[vidx],
+    }  # fmt: skip
+
+
+def _resolve(
+    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: np.ndarray, need: np.ndarray,
+    vidx: np.ndarray, cat: np.ndarray, year: np.ndarray, key_of: Any, problems: list[Any],
+) -> np.ndarray:  # fmt: skip
+    """A year-dependent amount (deductibles: fixed, published or X % of last year's statistic) per claim."""
+    out = np.zeros(vidx.shape[0], np.int64)
+    if not need.any():
+        return out
+    combo = (vidx * 8 + cat) * 10000 + year
+    keys, inverse = np.unique(np.where(need, combo, -1), return_inverse=True)
+    values = np.zeros(keys.shape[0], np.int64)
+    for j, key in enumerate(keys):
+        if key < 0:
+            continue
+        v, c, y = int(key // 10000 // 8), int(key // 10000 % 8), int(key % 10000)
+        try:
+            values[j] = Params(versions[v], statistics, "").amount(key_of(v, c), y).value
+        except SettlementError as error:
+            mask = need & (combo == key)
+            problems.append((mask, error.field, error.cause, error.cause_en))
+    return values[inverse]
+
+
+def _deductibles(
+    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: np.ndarray, vidx: np.ndarray, cat: np.ndarray,
+    year: np.ndarray, line: np.ndarray, problems: list[Any],
+) -> np.ndarray:  # fmt: skip
+    main = _resolve(
+        tables, versions, statistics, order, line == k.LINE_MAIN, vidx, cat, year, lambda v, c: f"assistance.deductible.cat{c}", problems
+    )
+    general = _resolve(
+        tables,
+        versions,
+        statistics,
+        order,
+        line == k.LINE_GENERAL,
+        vidx,
+        cat,
+        year,
+        lambda v, c: f"general_outpatient.deductible.cat{c}",
+        problems,
+    )
+    return np.where(line == k.LINE_GENERAL, general, main)
+
+
+def _tilted_deductibles(
+    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: np.ndarray, vidx: np.ndarray, cat: np.ndarray,
+    year: np.ndarray, kind: np.ndarray, problems: list[Any],
+) -> np.ndarray:  # fmt: skip
+    return _resolve(
+        tables, versions, statistics, order, kind != k.T_NONE, vidx, cat, year, lambda v, c: f"tilted.deductible.cat{c}", problems
+    )

@@ -17,9 +17,10 @@ demo: $(STAMP)
 	@echo; echo "== 演示服务 demo server (Ctrl-C 结束 to stop)"
 	@$(BIN)/sanchong demo
 
-## bench: HTTP settlements per second and p50/p99 latency on SQLite and PostgreSQL (writes var/bench/*.json)
+## bench: HTTP settlements/s and p50/p99 on SQLite and PostgreSQL; batch vs online vs copy floor (writes var/bench/*.json)
 bench: $(STAMP)
 	$(BIN)/python bench/http_bench.py
+	$(BIN)/python bench/batch_bench.py
 
 ## lint: ruff (lint and format check) and mypy (strict on engine and policy)
 lint: $(STAMP)

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from .catalog import Catalog, load_statistics_file, shipped
+from .services.lists import ListService
 from .services.persons import PersonService
 from .services.settlement import SettlementService
 from .services.users import UserService
@@ -34,6 +35,7 @@ class Container:
         self.settlements = SettlementService(self.engine, self.catalog, self.clock)
         self.persons = PersonService(self.settlements)
         self.users = UserService(self.engine, self.clock)
+        self.lists = ListService(self.persons)
 
 
 def build(url: str | None = None, clock: Callable[[], dt.datetime] = china_now) -> Container:

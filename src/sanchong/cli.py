@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 from .catalog import shipped
+from .cli_lists import app as lists_app
 from .engine.errors import SettlementError
 from .policy.model import PolicyError
 from .scenario.output import render_table, to_contract
@@ -66,12 +67,46 @@ def policies() -> None:
             typer.echo(f"{p.id:22} {p.effective_from} – {until:10}  {p.name}  {p.seed}")
 
 
+@app.command()
+def synth(
+    region: Annotated[str, typer.Option(help="urumqi | ordos | yichun | kunyu | weihai")],
+    people: Annotated[int, typer.Option(help="Number of persons.")],
+    year: Annotated[int, typer.Option(help="Calendar year of the claims (a year the region's policy covers).")],
+    seed: Annotated[int, typer.Option(help="Random seed: the same seed gives the same files.")] = 0,
+    out: Annotated[Path | None, typer.Option(help="Output folder (default var/synth/<region>-<year>/).")] = None,
+    income: Annotated[
+        str | None, typer.Option(help="Per-capita disposable income of year−1 in yuan (default: illustrative, docs/synthetic_data.md).")
+    ] = None,
+    scenario_file: Annotated[Path | None, typer.Option("--scenario", help="Also write a DESIGN §6 scenario JSON (small sets).")] = None,
+) -> None:
+    """Write a seeded synthetic population and its claims as Parquet (docs/synthetic_data.md)."""
+    from .batch.synth import SynthError, generate, to_scenario, write_synth
+    from .engine.money import AmountError, parse_yuan
+
+    try:
+        figure = None if income is None else parse_yuan(income)
+    except AmountError:
+        _fail(f"--income: 金额格式错误 {income!r}，应为元，如 46000 (malformed amount of yuan)")
+    try:
+        tables = generate(region, people, year, seed=seed, income=figure)
+    except SynthError as error:
+        _fail(str(error))
+    folder = out if out is not None else Path("var/synth") / f"{region}-{year}"
+    write_synth(tables, folder)
+    counts = ", ".join(f"{name} {table.num_rows}" for name, table in tables.items())
+    typer.echo(f"{region} {year} seed {seed}: {counts} → {folder}")
+    if scenario_file is not None:
+        scenario_file.write_text(json.dumps(to_scenario(tables), ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+        typer.echo(f"scenario → {scenario_file}")
+
+
 db_app = typer.Typer(help="Database schema (Alembic migrations).", no_args_is_help=True)
 user_app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
+app.add_typer(lists_app, name="lists")
 DatabaseUrl = Annotated[
     str | None, typer.Option("--database-url", help="Overrides SANCHONG_DATABASE_URL (default: SQLite file var/sanchong.sqlite3).")
 ]
@@ -183,6 +218,122 @@ def demo(
     typer.echo(f"curl -s {base}/persons/URU-P2/years/2024 -H 'Authorization: Bearer demo-clerk'")
     if not no_serve:
         serve(host="127.0.0.1", port=port, workers=1, database_url=url)
+
+
+@app.command()
+def batch(
+    folder: Annotated[
+        Path, typer.Argument(help="Folder with persons/identities/suspensions/claims.parquet (the `sanchong synth` layout).")
+    ],
+    out: Annotated[Path | None, typer.Option("--out", help="Write the settlements here (Parquet).")] = None,
+    income: Annotated[
+        list[str] | None, typer.Option("--income", help="YEAR=YUAN per-capita disposable income, e.g. 2023=46000.00.")
+    ] = None,
+) -> None:
+    """Settle a whole table of claims with the batch engine (same amounts as the online engine)."""
+    from .batch.run import settle_folder
+    from .engine.errors import SettlementError
+    from .engine.money import yuan
+
+    figures = {}
+    for item in income or []:
+        year, _, value = item.partition("=")
+        if not (year.isdigit() and value):
+            _fail(f"--income: 应为 YEAR=YUAN，如 2023=46000.00 (expected YEAR=YUAN): {item!r}")
+        figures[int(year)] = value
+    try:
+        result = settle_folder(folder, out, shipped(), figures)
+    except (SettlementError, PolicyError, ValueError, FileNotFoundError) as error:
+        _fail(f"{folder}: {error}")
+    totals = result.totals()
+    n = result.settlements.num_rows
+    typer.echo(f"结算 {n} 笔 settled {n} claims: 读取 read {result.seconds_read:.2f}s, 结算 settle {result.seconds_settle:.2f}s, "
+               f"写出 write {result.seconds_write:.2f}s")  # fmt: skip
+    labels = {"basic": "基本医保", "critical": "大病保险", "assistance": "医疗救助", "tilted": "倾斜救助", "tilted_pending": "待审批倾斜",
+              "personal": "个人负担"}  # fmt: skip
+    for layer, amount in totals.items():
+        typer.echo(f"  {labels[layer]:6} {layer:15} {yuan(amount):>20}")
+    if out is not None:
+        typer.echo(f"已写出 written: {out}")
+
+
+@app.command()
+def reconcile(
+    region: Annotated[str, typer.Option("--region", help="Region to reconcile.")],
+    year: Annotated[int | None, typer.Option("--year", help="Only claims of this service year.")] = None,
+    settle: Annotated[
+        bool, typer.Option("--settle", help="Book every difference (补差/追回) by re-settling the persons concerned.")
+    ] = False,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """Year-end reconciliation (清算): recompute from the store with the batch engine and list every difference."""
+    from .bootstrap import build
+    from .engine.money import yuan
+    from .services.reconcile import reconcile as run
+
+    container = build(database_url)
+    differences = run(container.engine, container.catalog, region, year)
+    if not differences:
+        typer.echo("无差异：账本与重算一致 (no differences: the ledger equals the recomputation)")
+        return
+    typer.echo(f"{'人员':8}{'单据':24}{'层':12}{'已付 paid':>16}{'应付 due':>16}{'差额 diff':>16}")
+    for d in differences:
+        typer.echo(f"{d.psn_no:10}{d.claim_id:26}{d.layer:12}{yuan(d.paid):>16}{yuan(d.due):>16}{yuan(d.difference):>16}")
+    if settle:
+        for psn_no in sorted({d.psn_no for d in differences}):
+            booked = container.settlements.resettle_person("reconcile", psn_no, "reconcile")
+            typer.echo(f"{psn_no}: 已补记 {len(booked)} 笔差额 (booked {len(booked)} adjustments)")
+
+
+@app.command()
+def whatif(
+    region: Annotated[str, typer.Option("--region", help="Region whose policy is changed.")],
+    setting: Annotated[list[str], typer.Option("--set", help="key=value, e.g. assistance.cap.cat2=60000 (repeatable).")],
+    data: Annotated[Path | None, typer.Option("--data", help="A `sanchong synth` folder; default: the stored claims.")] = None,
+    year: Annotated[int | None, typer.Option("--year", help="Only claims of this service year (stored claims).")] = None,
+    line: Annotated[str | None, typer.Option("--line", help="Monitoring line (yuan) for the share of recipients above it.")] = None,
+    database_url: DatabaseUrl = None,
+) -> None:
+    """What would a policy change cost the fund? Both policies over the same claims, by layer, category and person."""
+    import pyarrow.compute as pc
+
+    from .batch.run import read_tables, region_of, statistics_for
+    from .batch.whatif import compare, overrides
+    from .engine.money import parse_yuan, yuan
+
+    catalog = shipped()
+    try:
+        changed = overrides(setting)
+        if data is not None:
+            tables = read_tables(data)
+            if region_of(tables) != region:
+                _fail(f"--data: 数据属于 {region_of(tables)}，不是 {region} (data is of another region)")
+        else:
+            from .bootstrap import build
+            from .services.reconcile import store_tables
+
+            tables = store_tables(build(database_url).engine, region)
+        if year is not None:
+            keep = pc.equal(pc.year(tables.claims["date"]), year)
+            tables = type(tables)(tables.persons, tables.identities, tables.suspensions, tables.claims.filter(keep), tables.approvals)
+        result = compare(tables, catalog.versions(region), statistics_for(tables, catalog), changed)
+    except (PolicyError, SettlementError, ValueError, FileNotFoundError) as error:
+        _fail(str(error))
+    typer.echo(f"{'层 layer':18}{'现行 current':>18}{'调整后 changed':>18}{'差额 difference':>18}")
+    for layer, (before, after) in result.totals().items():
+        typer.echo(f"{layer:18}{yuan(before):>18}{yuan(after):>18}{yuan(after - before):>18}")
+    typer.echo("\n救助 + 倾斜 按类别 (assistance + tilted by category):")
+    for row in result.categories.to_pylist():
+        label = f"第{row['category']}类" if row["category"] else "无类别"
+        typer.echo(
+            f"  {label:8}{yuan(row['base_sum']):>18}{yuan(row['alternative_sum']):>18}{yuan(row['alternative_sum'] - row['base_sum']):>18}"
+        )
+    gains, losses = result.people()
+    typer.echo("\n获益最多 gain most: " + (", ".join(f"{p} +{yuan(d)}" for p, d in gains) or "—"))
+    typer.echo("减少最多 lose most: " + (", ".join(f"{p} {yuan(d)}" for p, d in losses) or "—"))
+    if line is not None:
+        share_before, share_after = result.share_above(parse_yuan(line))
+        typer.echo(f"个人负担高于 {line} 元的救助对象占比 share of recipients above the line: {share_before:.2%} → {share_after:.2%}")
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse
 from ..bootstrap import Container
 from ..services.errors import ServiceError
 from ..store.db import require_migrated
-from . import nhsa_routes, routes
+from . import list_routes, nhsa_routes, routes
 
 
 def error_body(code: str, field: str, message: str, message_en: str) -> dict[str, Any]:
@@ -55,4 +55,5 @@ def create_app(container: Container, check_migrated: bool = True) -> FastAPI:
 
     app.include_router(routes.router)
     app.include_router(nhsa_routes.router)
+    app.include_router(list_routes.router)
     return app

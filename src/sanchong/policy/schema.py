@@ -83,6 +83,19 @@ def months(raw: object) -> int:
     return raw
 
 
+def workday_count(raw: object) -> int:
+    """A number of working days, 1 to 60 (counted on the working-day calendar, sanchong.workdays)."""
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= 60:
+        raise AmountError(f"expected a number of working days 1-60, got {raw!r}")
+    return raw
+
+
+def day_of_month(raw: object) -> int:
+    if isinstance(raw, bool) or not isinstance(raw, int) or not 0 < raw <= 28:
+        raise AmountError(f"expected a day of the month 1-28, got {raw!r}")
+    return raw
+
+
 def fund_code(raw: object) -> str:
     """A fund_pay_type code (基金支付类型) as quoted text of 6 to 8 digits, e.g. "610100"."""
     if not isinstance(raw, str) or not re.fullmatch(r"[0-9]{6,8}", raw):
@@ -148,6 +161,10 @@ KEYS: tuple[tuple[str, Callable[[object], object], str], ...] = (
     ("critical.tilt.deductible_factor", rate, "share of the deductible the tilt groups pay"),
     ("critical.tilt.rate_add", rate, "points added to the rate for the tilt groups"),
     ("critical.tilt.no_cap", boolean, "the tilt groups have no critical cap"),
+    ("lists.push_within_workdays", workday_count, "a department pushes a new or ended recipient within N working days of certification"),
+    ("lists.monthly_due_day", day_of_month, "departments push the month's list by this day of the month"),
+    ("lists.supplement_within_workdays", workday_count, "working days after the monthly due day for a supplementary list with reasons"),
+    ("lists.mark_within_workdays", workday_count, "the bureau marks the identities of a received list within N working days"),
     ("suspension.applies", boolean, "suspension of all layers after fraud"),
     (r"nhsa\.med_type\.[0-9]{2,6}", one_of(VISITS), "visit type of a national med_type code (医疗类别, nhsa_interface.md §5.2)"),
     (r"nhsa\.psn_idet_type\.[0-9]{2,6}", one_of(IDENTITY_TYPES), "identity type of a psn_idet_type code (人员身份类别, §5.4)"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -34,6 +35,24 @@ class NewIdentity:
     department: str | None = None
     document_no: str | None = None
     applied_on: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class EndIdentity:
+    """End an identity on valid_to, or revoke it (it never counted)."""
+
+    identity_id: int
+    valid_to: dt.date | None
+    revoke: bool = False
+
+
+def _check_new(new: NewIdentity) -> None:
+    if new.type not in IDENTITY_TYPES:
+        raise Invalid("type", f"未知身份类别 {new.type}", f"unknown identity type {new.type}")
+    if new.valid_to is not None and new.valid_to < new.valid_from:
+        raise Invalid("valid_to", "结束日期早于开始日期", "ends before it starts")
+    if new.category is not None and (new.type != "special_hardship" or new.category not in (1, 2, 3, 4)):
+        raise Invalid("category", "仅其他特殊困难人员可指定类别 1–4", "only special_hardship may name a category 1-4")
 
 
 @dataclass(frozen=True)
@@ -109,25 +128,57 @@ class PersonService:
             )
             return [dict(r._mapping) for r in rows]
 
-    def add_identity(self, actor: str, psn_no: str, new: NewIdentity) -> tuple[int, list[Adjustment]]:
+    def add_identity(self, actor: str, psn_no: str, new: NewIdentity, conn: Connection | None = None) -> tuple[int, list[Adjustment]]:
         """Record a certified identity and settle its consequences on earlier claims once (补充结算)."""
-        if new.type not in IDENTITY_TYPES:
-            raise Invalid("type", f"未知身份类别 {new.type}", f"unknown identity type {new.type}")
-        if new.valid_to is not None and new.valid_to < new.valid_from:
-            raise Invalid("valid_to", "结束日期早于开始日期", "ends before it starts")
-        if new.category is not None and (new.type != "special_hardship" or new.category not in (1, 2, 3, 4)):
-            raise Invalid("category", "仅其他特殊困难人员可指定类别 1–4", "only special_hardship may name a category 1-4")
+        created, adjustments = self.change_identities(actor, psn_no, [new], "retro", conn)
+        return created[0], adjustments
+
+    def end_identity(
+        self, actor: str, psn_no: str, identity_id: int, valid_to: dt.date | None, revoke: bool, conn: Connection | None = None
+    ) -> list[Adjustment]:
+        """End (set valid_to) or revoke an identity, then re-settle the person."""
+        return self.change_identities(actor, psn_no, [EndIdentity(identity_id, valid_to, revoke)], "identity-change", conn)[1]
+
+    def change_identities(
+        self, actor: str, psn_no: str, steps: Sequence[NewIdentity | EndIdentity], reason: str, conn: Connection | None = None
+    ) -> tuple[list[int], list[Adjustment]]:
+        """Several identity changes of one person in order, then one re-settlement that books the net difference once.
+
+        Returns the ids of the identities created. With `conn` it joins the caller's transaction.
+        """
+        for step in steps:
+            if isinstance(step, NewIdentity):
+                _check_new(step)
         created: list[int] = []
 
         def change(conn: Connection, at: str) -> None:
-            self._check_application(conn, psn_no, new)
-            values = {**new.__dict__, "psn_no": psn_no, "status": "active", "created_at": at, "created_by": actor}
-            pk = repo.new_pk(conn.execute(insert(t.identities).values(**values)))
-            created.append(int(pk))
-            audit.append(conn, at=at, actor=actor, action="create", entity="identity", entity_id=str(pk), after=values)
+            for step in steps:
+                if isinstance(step, NewIdentity):
+                    created.append(self._insert_identity(conn, at, actor, psn_no, step))
+                else:
+                    self._end_identity(conn, at, actor, psn_no, step)
 
-        adjustments = self.s.resettle_person(actor, psn_no, "retro", change)
-        return created[0], adjustments
+        adjustments = self.s.resettle_person(actor, psn_no, reason, change, conn)
+        return created, adjustments
+
+    def _insert_identity(self, conn: Connection, at: str, actor: str, psn_no: str, new: NewIdentity) -> int:
+        self._check_application(conn, psn_no, new)
+        values = {**new.__dict__, "psn_no": psn_no, "status": "active", "created_at": at, "created_by": actor}
+        pk = repo.new_pk(conn.execute(insert(t.identities).values(**values)))
+        audit.append(conn, at=at, actor=actor, action="create", entity="identity", entity_id=str(pk), after=values)
+        return int(pk)
+
+    @staticmethod
+    def _end_identity(conn: Connection, at: str, actor: str, psn_no: str, step: EndIdentity) -> None:
+        row = conn.execute(select(t.identities).where(t.identities.c.id == step.identity_id, t.identities.c.psn_no == psn_no)).first()
+        if row is None:
+            raise NotFound("identity_id", f"未找到身份记录 {step.identity_id}", f"no identity {step.identity_id}")
+        values: dict[str, Any] = {"status": "revoked"} if step.revoke else {"valid_to": step.valid_to}
+        if not step.revoke and step.valid_to is not None and step.valid_to < row.valid_from:
+            raise Invalid("valid_to", "结束日期早于开始日期", "ends before it starts")
+        conn.execute(update(t.identities).where(t.identities.c.id == step.identity_id).values(**values))
+        audit.append(conn, at=at, actor=actor, action="revoke" if step.revoke else "end", entity="identity",
+                     entity_id=str(step.identity_id), before=dict(row._mapping), after=values)  # fmt: skip
 
     def _check_application(self, conn: Connection, psn_no: str, new: NewIdentity) -> None:
         """Weihai category 4: applied_on needed; no second application inside a benefit period (R13)."""
@@ -149,22 +200,6 @@ class PersonService:
                             f"申请日期在已认定的救助待遇期 {period[0]}–{period[1]} 内，不得重复申请",
                             "second application inside a benefit period",
                         )
-
-    def end_identity(self, actor: str, psn_no: str, identity_id: int, valid_to: dt.date | None, revoke: bool) -> list[Adjustment]:
-        """End (set valid_to) or revoke an identity, then re-settle the person."""
-
-        def change(conn: Connection, at: str) -> None:
-            row = conn.execute(select(t.identities).where(t.identities.c.id == identity_id, t.identities.c.psn_no == psn_no)).first()
-            if row is None:
-                raise NotFound("identity_id", f"未找到身份记录 {identity_id}", f"no identity {identity_id}")
-            values: dict[str, Any] = {"status": "revoked"} if revoke else {"valid_to": valid_to}
-            if not revoke and valid_to is not None and valid_to < row.valid_from:
-                raise Invalid("valid_to", "结束日期早于开始日期", "ends before it starts")
-            conn.execute(update(t.identities).where(t.identities.c.id == identity_id).values(**values))
-            audit.append(conn, at=at, actor=actor, action="revoke" if revoke else "end", entity="identity", entity_id=str(identity_id),
-                         before=dict(row._mapping), after=values)  # fmt: skip
-
-        return self.s.resettle_person(actor, psn_no, "identity-change", change)
 
     def add_suspension(self, actor: str, psn_no: str, start: dt.date, end: dt.date, reason: str) -> list[Adjustment]:
         """A fraud suspension (乌鲁木齐 第二十六条(二)); claims inside it are recovered (追回)."""

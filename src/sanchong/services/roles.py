@@ -4,16 +4,16 @@ from __future__ import annotations
 
 ROLES = {
     "clerk": "经办柜员 counter clerk: trial, settle, cancel; reads persons with masked ID numbers",
-    "officer": "医保局经办人员 bureau officer: identities, suspensions, approvals, retroactive settlement",
-    "liaison": "民政联络员 civil-affairs liaison: identities only",
+    "officer": "医保局经办人员 bureau officer: identities, department lists, suspensions, approvals, retroactive settlement",
+    "liaison": "民政联络员 civil-affairs liaison: identities and department lists only",
     "auditor": "审计人员 auditor: reads everything, changes nothing; ID numbers masked",
     "admin": "管理员 administrator: everything, including users",
 }
 
 PERMISSIONS: dict[str, set[str]] = {
     "clerk": {"read", "settle", "cancel", "person.create"},
-    "officer": {"read", "identity", "suspension", "approval", "retro", "person.create", "read.id_number"},
-    "liaison": {"identity", "read.person", "read.id_number"},
+    "officer": {"read", "identity", "suspension", "approval", "retro", "person.create", "read.id_number", "lists"},
+    "liaison": {"identity", "read.person", "read.id_number", "lists"},
     "auditor": {"read", "audit"},
     "admin": {
         "read",
@@ -27,6 +27,7 @@ PERMISSIONS: dict[str, set[str]] = {
         "users",
         "audit",
         "read.id_number",
+        "lists",
     },
 }
 

@@ -336,15 +336,25 @@ class SettlementService:
         return adjustments
 
     def resettle_person(
-        self, actor: str, psn_no: str, reason: str, change: Callable[[Connection, str], None] | None = None
+        self,
+        actor: str,
+        psn_no: str,
+        reason: str,
+        change: Callable[[Connection, str], None] | None = None,
+        conn: Connection | None = None,
     ) -> list[Adjustment]:
-        """Apply a change to the person's facts (identity, approval, suspension), then re-settle, atomically."""
-        with self.engine.begin() as conn:
-            self._facts(conn, psn_no, lock=True)
-            at = self._now()
-            if change is not None:
-                change(conn, at)
-            return self.resettle(conn, self._facts(conn, psn_no, lock=False), reason, actor, at)
+        """Apply a change to the person's facts (identity, approval, suspension), then re-settle, atomically.
+
+        With `conn` the work joins the caller's transaction (a department list applies many persons at once).
+        """
+        if conn is None:
+            with self.engine.begin() as own:
+                return self.resettle_person(actor, psn_no, reason, change, own)
+        self._facts(conn, psn_no, lock=True)
+        at = self._now()
+        if change is not None:
+            change(conn, at)
+        return self.resettle(conn, self._facts(conn, psn_no, lock=False), reason, actor, at)
 
     def get(self, region: str, claim_id: str) -> SettlementView:
         with self.engine.connect() as conn:

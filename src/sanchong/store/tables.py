@@ -183,3 +183,51 @@ audit_head = Table(
     Column("hash", String(64), nullable=False),
     Column("entries", BigInteger, nullable=False),
 )
+
+# Department lists (DESIGN §3.9): one row per applied file, one row per line of it (migration 0002).
+list_imports = Table(
+    "list_imports",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("department", String(40), nullable=False),
+    Column("file_name", String(200), nullable=False),
+    Column("sha256", String(64), nullable=False, unique=True),
+    Column("received_on", Date, nullable=False),
+    Column("rows", Integer, nullable=False),
+    Column("added", Integer, nullable=False),
+    Column("ended", Integer, nullable=False),
+    Column("changed", Integer, nullable=False),
+    Column("rejected", Integer, nullable=False),
+    Column("applied_at", TS, nullable=False),
+    Column("applied_by", String(40), nullable=False),
+)
+
+list_import_rows = Table(
+    "list_import_rows",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("import_id", Integer, ForeignKey("list_imports.id"), nullable=False, index=True),
+    Column("row_no", Integer, nullable=False),
+    Column("action", String(8)),  # add | end | change (None when the cell was unreadable)
+    Column("status", String(10), nullable=False),  # applied | rejected
+    Column("id_number", String(40), nullable=False),
+    Column("psn_no", String(30)),
+    Column("name", String(50)),
+    Column("type", String(30)),
+    Column("subtype", String(40)),
+    Column("department", String(40)),
+    Column("document_no", String(60)),
+    Column("certified_on", Date),
+    Column("valid_from", Date),
+    Column("valid_to", Date),
+    Column("applied_on", Date),
+    Column("identity_id", Integer),  # the identity added, ended or replaced
+    Column("reason", Text),
+    Column("reason_en", Text),
+    Column("push_due", Date),  # 宜春 第二十条: certified_on + 7 working days; 昆玉 四(一): the month's 5th (next working day if off)
+    Column("push_late", Integer),  # working days late; 0 on time; NULL when no rule applies
+    Column("mark_due", Date),  # 昆玉 四(二): received_on + 2 working days
+    Column("mark_late", Integer),
+    Column("deadline_note", Text),
+    UniqueConstraint("import_id", "row_no", name="uq_list_import_rows_import_id_row_no"),
+)

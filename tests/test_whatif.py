@@ -1,0 +1,46 @@
+"""What-if: an unchanged policy shows zero difference; a raised cap costs exactly what a hand count says."""
+
+from __future__ import annotations
+
+import pytest
+
+from sanchong.batch.convert import tables_from_scenario
+from sanchong.batch.synth import generate, to_scenario
+from sanchong.batch.whatif import compare, overrides
+from sanchong.catalog import Catalog
+from sanchong.policy.model import PolicyError
+from sanchong.scenario.parse import parse_scenario
+
+
+def test_an_unchanged_policy_shows_no_difference(catalog: Catalog) -> None:
+    tables = generate("urumqi", 3000, 2024, seed=3)
+    scenario = parse_scenario(to_scenario(tables))
+    stats = catalog.statistics.overridden("urumqi", scenario.statistics, "test")
+    result = compare(tables_from_scenario(scenario), catalog.versions("urumqi"), stats, {})
+    assert all(before == after for before, after in result.totals().values())
+    assert result.people() == ([], [])
+
+
+def test_raising_the_category_2_cap_pays_the_cut_part_and_no_longer_tilts(catalog: Catalog) -> None:
+    doc = {
+        "region": "urumqi",
+        "persons": [{"id": "P1", "insurance": "resident", "identities": [{"type": "dibao", "from": "2024-01-01"}]}],
+        "claims": [{"id": "C1", "person": "P1", "date": "2024-05-01", "visit": "inpatient", "total": "100000.00",
+                    "in_scope": "100000.00", "basic": "30000.00", "critical": "0.00"}],
+    }  # fmt: skip
+    scenario = parse_scenario(doc)
+    result = compare(
+        tables_from_scenario(scenario), catalog.versions("urumqi"), catalog.statistics, overrides(["assistance.cap.cat2=60000"])
+    )
+    totals = result.totals()
+    # 000 第十一条(二)(五): base 70000 × 80 % = 56000, cut to the 50000 cap; tilted (第十二条) 70000 − 50000 ÷ 80 % = 7500 × 90 % = 6750
+    assert totals["assistance"] == (5000000, 5600000)  # with a 60000 cap nothing is cut: 56000.00
+    assert totals["tilted"] == (675000, 0)
+    # the person gets 56000.00 instead of 50000.00 + 6750.00: 750.00 less (tilted paid 90 % on the cut part, assistance 80 %)
+    assert result.people() == ([], [("P1", -75000)])
+
+
+@pytest.mark.parametrize("setting", ["assistance.cap.cat9=1", "assistance.rate.cat1=1.5", "nonsense"])
+def test_a_bad_setting_names_itself(setting: str) -> None:
+    with pytest.raises(PolicyError, match="--set"):
+        overrides([setting])

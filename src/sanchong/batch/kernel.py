@@ -44,6 +44,14 @@ def _round_half_up(num: int, den: int) -> int:
 
 
 @njit(cache=True)
+def _cap_left(cap: int, paid: int) -> int:
+    """What is left of an annual cap (never below 0); 'no cap' leaves an unlimited amount."""
+    if cap == NO_CAP:
+        return 2**62
+    return max(cap - paid, 0)
+
+
+@njit(cache=True)
 def _slot(
     lines: np.ndarray, keys: np.ndarray, used: np.ndarray, num: np.ndarray, den: np.ndarray, paid: np.ndarray, line: int, key: int
 ) -> int:
@@ -124,13 +132,7 @@ def settle_sorted(
                 paid[s] += crit
         elif mode == CRIT_SPECIAL:
             s = _slot(lines, keys, used, num, den, paid, L_SPECIAL, y)
-            crit = _round_half_up(sd_rate[i] * base_crit, BP)
-            if sd_cap[i] != NO_CAP:
-                left = sd_cap[i] - paid[s]
-                if left < 0:
-                    left = 0
-                if crit > left:
-                    crit = left
+            crit = min(_round_half_up(sd_rate[i] * base_crit, BP), _cap_left(sd_cap[i], paid[s]))
             num[s] += base_crit
             paid[s] += crit
         elif mode == CRIT_SEGMENTS:
@@ -157,19 +159,14 @@ def settle_sorted(
             if d > base:
                 d = base
             w = _round_half_up(a_rate[i] * (base - d), BP)
-            a_pay = w
-            if a_cap[i] != NO_CAP:
-                left = a_cap[i] - paid[a_slot]
-                if left < 0:
-                    left = 0
-                if w > left:
-                    a_pay = left
-                    # DESIGN §3.5: the base left unpaid because the cap cut the payment, (b − d) − left / r
-                    if a_rate[i] > 0:
-                        g = _gcd(a_rate[i], BP)
-                        rn, rd = a_rate[i] // g, BP // g
-                        above_num = (base - d) * rn - left * rd
-                        above_den = rn
+            left = _cap_left(a_cap[i], paid[a_slot])
+            a_pay = min(w, left)
+            if w > left and a_rate[i] > 0:
+                # DESIGN §3.5: the base left unpaid because the cap cut the payment, (b − d) − left / r
+                g = _gcd(a_rate[i], BP)
+                rn, rd = a_rate[i] // g, BP // g
+                above_num = (base - d) * rn - left * rd
+                above_den = rn
         # -- tilted (R7, R8) -------------------------------------------------------------------------
         t_ent = 0
         kind = t_kind[i]
@@ -199,13 +196,7 @@ def settle_sorted(
             dd = rem * t_base_den
             if dd > x:
                 dd = x
-            t_ent = _round_half_up(t_rate[i] * (x - dd), BP * common)
-            if t_cap[i] != NO_CAP:
-                left = t_cap[i] - paid[t_slot]
-                if left < 0:
-                    left = 0
-                if t_ent > left:
-                    t_ent = left
+            t_ent = min(_round_half_up(t_rate[i] * (x - dd), BP * common), _cap_left(t_cap[i], paid[t_slot]))
         approved = t_approved[i] or not t_needs[i]
         t_paid = t_ent if approved else 0
         pending = 0 if approved else t_ent

@@ -28,12 +28,44 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = ROOT / "var" / "bench"
 
 
+def spark_run(args: argparse.Namespace, catalog: object) -> dict[str, int | float]:
+    """The same engine on Spark in local mode over a smaller generated set (start-up excluded)."""
+    import os
+    import sys
+
+    from pyspark.sql import SparkSession
+
+    from sanchong.batch.run import read_tables, statistics_for
+    from sanchong.batch.spark import settle_spark
+
+    os.environ["PYSPARK_PYTHON"] = sys.executable
+    folder = OUT / f"synth-{args.region}-{args.year}-{args.spark_people}"
+    write_synth(generate(args.region, args.spark_people, args.year), folder)
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "8")
+        .getOrCreate()
+    )
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        frames = {n: spark.read.parquet(str(folder / f"{n}.parquet")) for n in ("persons", "identities", "suspensions", "claims")}
+        local = read_tables(folder)
+        start = time.perf_counter()
+        count = settle_spark(spark, frames, shipped().versions(args.region), statistics_for(local, shipped()), buckets=8).count()
+        seconds = time.perf_counter() - start
+    finally:
+        spark.stop()
+    return {"spark_local_claims": count, "spark_local_seconds": round(seconds, 2), "spark_local_claims_per_s": round(count / seconds)}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--region", default="urumqi")
     parser.add_argument("--year", type=int, default=2024)
     parser.add_argument("--people", type=int, default=300_000)
     parser.add_argument("--online-people", type=int, default=6_000, help="people whose claims the online loop settles")
+    parser.add_argument("--spark-people", type=int, default=30_000, help="people of the Spark (local mode) run")
     args = parser.parse_args()
     catalog = shipped()
     tables = generate(args.region, args.people, args.year)
@@ -94,6 +126,7 @@ def main() -> None:
         "end_to_end_seconds": round(e2e_seconds, 2),
         "end_to_end_claims_per_s": round(n / e2e_seconds),
     }
+    rows |= spark_run(args, catalog)
     width = max(len(k) for k in rows)
     for key, value in rows.items():
         print(f"{key:{width}}  {value:>14,}" if isinstance(value, int) else f"{key:{width}}  {value:>14}")

@@ -39,10 +39,6 @@ def _out(view: Any, user: User) -> dict[str, Any]:
     return out
 
 
-def _region_of(request: Request, psn_no: str) -> str:
-    return core.container_of(request).persons.get(psn_no, masked=True).region
-
-
 def _adjustments(items: list[Any]) -> list[dict[str, str]]:
     return [{"claim_id": a.claim_id, "layer": a.layer, "amount": yuan(a.amount), "reason": a.reason} for a in items]
 

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from sanchong.batch.convert import tables_from_scenario
-from sanchong.batch.synth import generate, to_scenario
+from sanchong.batch.synth import generate, to_scenario, write_synth
 from sanchong.batch.whatif import compare, overrides
 from sanchong.catalog import Catalog
 from sanchong.policy.model import PolicyError
@@ -44,3 +48,12 @@ def test_raising_the_category_2_cap_pays_the_cut_part_and_no_longer_tilts(catalo
 def test_a_bad_setting_names_itself(setting: str) -> None:
     with pytest.raises(PolicyError, match="--set"):
         overrides([setting])
+
+
+def test_the_command_prints_the_comparison_and_draws_the_chart(tmp_path: Path) -> None:
+    write_synth(generate("urumqi", 2000, 2024, seed=5), tmp_path / "set")
+    chart = tmp_path / "whatif.png"
+    args = ["whatif", "--region", "urumqi", "--data", str(tmp_path / "set"), "--set", "assistance.cap.cat2=3000", "--chart", str(chart)]
+    result = subprocess.run([sys.executable, "-m", "sanchong.cli", *args], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert "assistance" in result.stdout and chart.read_bytes().startswith(b"\x89PNG")

@@ -292,6 +292,7 @@ def whatif(
     data: Annotated[Path | None, typer.Option("--data", help="A `sanchong synth` folder; default: the stored claims.")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Only claims of this service year (stored claims).")] = None,
     line: Annotated[str | None, typer.Option("--line", help="Monitoring line (yuan) for the share of recipients above it.")] = None,
+    chart: Annotated[Path | None, typer.Option("--chart", help="Also draw the comparison (PNG or SVG by suffix).")] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """What would a policy change cost the fund? Both policies over the same claims, by layer, category and person."""
@@ -334,6 +335,11 @@ def whatif(
     if line is not None:
         share_before, share_after = result.share_above(parse_yuan(line))
         typer.echo(f"个人负担高于 {line} 元的救助对象占比 share of recipients above the line: {share_before:.2%} → {share_after:.2%}")
+    if chart is not None:
+        from .batch.chart import whatif_chart
+
+        whatif_chart(result, chart, f"{region}: " + ", ".join(setting))
+        typer.echo(f"图 chart: {chart}")
 
 
 def main() -> None:

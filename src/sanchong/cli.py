@@ -58,6 +58,61 @@ def scenario(
 
 
 @app.command()
+def policy(
+    region: Annotated[str, typer.Argument(help="urumqi | ordos | yichun | kunyu | weihai")],
+    on: Annotated[str | None, typer.Option("--on", help="Service date YYYY-MM-DD (default: the newest version).")] = None,
+) -> None:
+    """Print a region's policy as the document reads: each article's text beside the parameters it sets."""
+    import datetime as dt
+    from fractions import Fraction
+
+    from .engine.money import percent, yuan
+    from .policy.model import NO_CAP, StatShare
+
+    versions = shipped().versions(region)
+    if not versions:
+        _fail(f"region: 未知地区 {region!r} (unknown region)")
+    chosen = versions[-1]
+    if on is not None:
+        try:
+            day = dt.date.fromisoformat(on)
+        except ValueError:
+            _fail(f"--on: 日期格式应为 YYYY-MM-DD (not a date): {on!r}")
+        matching = [p for p in versions if p.in_force(day)]
+        if not matching:
+            _fail(f"--on: {on} 不在任何政策版本有效期内 (no policy version on that date)")
+        chosen = matching[0]
+
+    def show(key: str, value: object) -> str:
+        if value is NO_CAP:
+            return "不设限额 no cap"
+        if isinstance(value, StatShare):
+            return f"上年度 {value.statistic} × {percent(value.share)}"
+        if isinstance(value, Fraction):
+            return percent(value)
+        if (
+            isinstance(value, int)
+            and not isinstance(value, bool)
+            and not key.startswith(("categories.", "tilted.retro", "assistance.benefit"))
+        ):
+            return yuan(value)
+        if isinstance(value, tuple):
+            return ", ".join(f"{yuan(v[0])} 起 {percent(v[1])}" if isinstance(v, tuple) else str(v) for v in value)
+        return str(value)
+
+    until = chosen.effective_to.isoformat() if chosen.effective_to else "—"
+    typer.echo(f"{chosen.title}\n{chosen.id} · {chosen.effective_from} – {until} · {chosen.seed}\n")
+    for provision in chosen.provisions:
+        typer.echo(f"【{provision.article}】{provision.text}")
+        for key in provision.keys:
+            typer.echo(f"    {key} = {show(key, chosen.value(key))}")
+    if chosen.local:
+        typer.echo("\n本地参数 local parameters (not set by the document):")
+        for param in chosen.local:
+            typer.echo(f"    {param.key} = {'未设置 unset' if param.value is None else show(param.key, param.value)}  ← {param.cite}")
+
+
+@app.command()
 def policies() -> None:
     """List the shipped policy versions with their validity and seed document."""
     catalog = shipped()

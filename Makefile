@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml constraints.txt | cksum | cut -d' ' -f1)
 
-.PHONY: demo test lint format bench clean
+.PHONY: demo test lint format bench clean browser
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -28,8 +28,12 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check src tests
 	$(BIN)/mypy
 
-## test: lint, then the whole test suite
-test: lint
+## browser: Debian's chromium and a Chinese font for the browser tests (tests/web), installed when missing
+browser:
+	@dpkg -s chromium fonts-wqy-zenhei >/dev/null 2>&1 || (apt-get update && apt-get install -y --no-install-recommends chromium fonts-wqy-zenhei)
+
+## test: lint, then the whole test suite (including the staff pages in headless chromium)
+test: lint browser
 	$(BIN)/pytest
 
 format: $(STAMP)

@@ -203,3 +203,17 @@ def test_bad_claims_are_rejected_naming_the_field_and_nothing_is_written(
         urumqi.settlements.settle("clerk", bad)
     assert caught.value.field == field
     assert [count(urumqi, x) for x in (t.claims, t.ledger, t.audit_log)] == before
+
+
+def test_an_approval_naming_another_persons_claim_is_refused_and_changes_nothing(url: str, catalog: Catalog) -> None:
+    # 鄂尔多斯 001 二(五): tilted assistance is approved for the applicant's own claim; P2's claim is not P1's to approve
+    c = container(url, catalog)
+    add_person(c, "ordos", "P1", 1)
+    add_person(c, "ordos", "P2", 2)
+    c.persons.add_identity("test", "P1", identity({"type": "dibao", "from": "2024-01-01"}))
+    c.settlements.settle("clerk", ClaimInput("C1", "P2", dt.date(2024, 3, 1), "inpatient", 1000000, 800000, "local", True, 500000, 0))
+    before = [count(c, x) for x in (t.approvals, t.ledger, t.audit_log)]
+    with pytest.raises(NotFound) as caught:
+        c.persons.grant_approval("officer", "P1", "C1", None, "0.80")
+    assert caught.value.field == "claim_id"
+    assert [count(c, x) for x in (t.approvals, t.ledger, t.audit_log)] == before

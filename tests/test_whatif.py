@@ -54,6 +54,9 @@ def test_the_command_prints_the_comparison_and_draws_the_chart(tmp_path: Path) -
     write_synth(generate("urumqi", 2000, 2024, seed=5), tmp_path / "set")
     chart = tmp_path / "whatif.png"
     args = ["whatif", "--region", "urumqi", "--data", str(tmp_path / "set"), "--set", "assistance.cap.cat2=3000", "--chart", str(chart)]
-    result = subprocess.run([sys.executable, "-m", "sanchong.cli", *args], capture_output=True, text=True, check=False)
+    result = subprocess.run([sys.executable, "-m", "sanchong.cli", *args, "--progress"], capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
     assert "assistance" in result.stdout and chart.read_bytes().startswith(b"\x89PNG")
+    # three stages announced on stderr, each with its duration: read, settle current, settle changed
+    stages = [line for line in result.stderr.splitlines() if line.startswith("[")]
+    assert [line[:5] for line in stages] == ["[1/3]", "[2/3]", "[3/3]"] and all(line.endswith(" s") for line in stages)

@@ -10,9 +10,16 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 
 from .catalog import Catalog, load_statistics_file, shipped
+from .services.applications import ApplicationService
+from .services.fraud import FraudService
+from .services.funding import FundingService
+from .services.indicators import HospitalService
 from .services.lists import ListService
+from .services.monitoring import MonitoringService
 from .services.persons import PersonService
+from .services.reports import ReportService
 from .services.settlement import SettlementService
+from .services.subsidy import SubsidyService
 from .services.users import UserService
 from .store.db import make_engine
 
@@ -36,6 +43,12 @@ class Container:
         self.persons = PersonService(self.settlements)
         self.users = UserService(self.engine, self.clock)
         self.lists = ListService(self.persons)
+        self.monitoring = MonitoringService(self.settlements)  # listens to settlements (预警监测)
+        self.fraud = FraudService(self.persons, self.monitoring)
+        self.applications = ApplicationService(self.persons)
+        self.subsidy, self.funding = SubsidyService(self.settlements), FundingService(self.settlements)
+        self.reports = ReportService(self.settlements)
+        self.hospitals = HospitalService(self.reports)
 
 
 def build(url: str | None = None, clock: Callable[[], dt.datetime] = china_now) -> Container:

@@ -10,7 +10,16 @@ from typing import Annotated
 import typer
 
 from .catalog import shipped
+from .cli_applications import app as applications_app
+from .cli_compare import app as compare_app
+from .cli_fraud import app as fraud_app
+from .cli_funding import app as funding_app
+from .cli_hospitals import app as hospitals_app
 from .cli_lists import app as lists_app
+from .cli_monitoring import app as monitoring_app
+from .cli_report import app as report_app
+from .cli_subsidy import app as subsidy_app
+from .cli_support import DatabaseUrl, container, day, fail, run
 from .engine.errors import SettlementError
 from .policy.model import PolicyError
 from .scenario.output import render_table, to_contract
@@ -24,11 +33,6 @@ app = typer.Typer(
 )
 
 
-def _fail(message: str) -> None:
-    typer.echo(f"错误 error: {message}", err=True)
-    raise typer.Exit(code=2)
-
-
 @app.command()
 def scenario(
     file: Annotated[Path, typer.Argument(help="Scenario JSON file (DESIGN §6 contract).")],
@@ -38,17 +42,17 @@ def scenario(
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as error:
-        _fail(f"{file}: 无法读取 cannot read: {error.strerror}")
+        fail(f"{file}: 无法读取 cannot read: {error.strerror}")
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as error:
-        _fail(f"{file}: 不是有效的 JSON (not valid JSON): line {error.lineno} column {error.colno}: {error.msg}")
+        fail(f"{file}: 不是有效的 JSON (not valid JSON): line {error.lineno} column {error.colno}: {error.msg}")
     try:
         parsed = parse_scenario(doc)
         catalog = shipped()
         settlements = settle_scenario(parsed, catalog)
     except (ScenarioError, SettlementError, PolicyError) as error:
-        _fail(f"{file}: {error}")
+        fail(f"{file}: {error}")
     if as_json:
         sys.stdout.write(json.dumps(to_contract(settlements), ensure_ascii=False, indent=2) + "\n")
         return
@@ -63,53 +67,16 @@ def policy(
     on: Annotated[str | None, typer.Option("--on", help="Service date YYYY-MM-DD (default: the newest version).")] = None,
 ) -> None:
     """Print a region's policy as the document reads: each article's text beside the parameters it sets."""
-    import datetime as dt
-    from fractions import Fraction
-
-    from .engine.money import percent, yuan
-    from .policy.model import NO_CAP, StatShare
+    from .services.policy_view import render_text, version_on
 
     versions = shipped().versions(region)
     if not versions:
-        _fail(f"region: 未知地区 {region!r} (unknown region)")
-    chosen = versions[-1]
-    if on is not None:
-        try:
-            day = dt.date.fromisoformat(on)
-        except ValueError:
-            _fail(f"--on: 日期格式应为 YYYY-MM-DD (not a date): {on!r}")
-        matching = [p for p in versions if p.in_force(day)]
-        if not matching:
-            _fail(f"--on: {on} 不在任何政策版本有效期内 (no policy version on that date)")
-        chosen = matching[0]
-
-    def show(key: str, value: object) -> str:
-        if value is NO_CAP:
-            return "不设限额 no cap"
-        if isinstance(value, StatShare):
-            return f"上年度 {value.statistic} × {percent(value.share)}"
-        if isinstance(value, Fraction):
-            return percent(value)
-        if (
-            isinstance(value, int)
-            and not isinstance(value, bool)
-            and not key.startswith(("categories.", "tilted.retro", "assistance.benefit"))
-        ):
-            return yuan(value)
-        if isinstance(value, tuple):
-            return ", ".join(f"{yuan(v[0])} 起 {percent(v[1])}" if isinstance(v, tuple) else str(v) for v in value)
-        return str(value)
-
-    until = chosen.effective_to.isoformat() if chosen.effective_to else "—"
-    typer.echo(f"{chosen.title}\n{chosen.id} · {chosen.effective_from} – {until} · {chosen.seed}\n")
-    for provision in chosen.provisions:
-        typer.echo(f"【{provision.article}】{provision.text}")
-        for key in provision.keys:
-            typer.echo(f"    {key} = {show(key, chosen.value(key))}")
-    if chosen.local:
-        typer.echo("\n本地参数 local parameters (not set by the document):")
-        for param in chosen.local:
-            typer.echo(f"    {param.key} = {'未设置 unset' if param.value is None else show(param.key, param.value)}  ← {param.cite}")
+        fail(f"region: 未知地区 {region!r} (unknown region)")
+    chosen = version_on(versions, day(on, "--on"))
+    if chosen is None:
+        fail(f"--on: {on} 不在任何政策版本有效期内 (no policy version on that date)")
+    assert chosen is not None
+    typer.echo(render_text(chosen))
 
 
 @app.command()
@@ -141,11 +108,11 @@ def synth(
     try:
         figure = None if income is None else parse_yuan(income)
     except AmountError:
-        _fail(f"--income: 金额格式错误 {income!r}，应为元，如 46000 (malformed amount of yuan)")
+        fail(f"--income: 金额格式错误 {income!r}，应为元，如 46000 (malformed amount of yuan)")
     try:
         tables = generate(region, people, year, seed=seed, income=figure)
     except SynthError as error:
-        _fail(str(error))
+        fail(str(error))
     folder = out if out is not None else Path("var/synth") / f"{region}-{year}"
     write_synth(tables, folder)
     counts = ", ".join(f"{name} {table.num_rows}" for name, table in tables.items())
@@ -162,9 +129,14 @@ app.add_typer(db_app, name="db")
 app.add_typer(user_app, name="user")
 app.add_typer(audit_app, name="audit")
 app.add_typer(lists_app, name="lists")
-DatabaseUrl = Annotated[
-    str | None, typer.Option("--database-url", help="Overrides SANCHONG_DATABASE_URL (default: SQLite file var/sanchong.sqlite3).")
-]
+app.add_typer(monitoring_app, name="monitoring")
+app.add_typer(fraud_app, name="fraud")
+app.add_typer(subsidy_app, name="subsidy")
+app.add_typer(funding_app, name="funding")
+app.add_typer(applications_app, name="applications")
+app.add_typer(hospitals_app, name="hospitals")
+app.add_typer(report_app, name="report")
+app.add_typer(compare_app, name="compare")
 
 
 @db_app.command("upgrade")
@@ -183,17 +155,8 @@ def user_add(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Create a user (or renew one's token); prints the bearer token once."""
-    from .bootstrap import build
-    from .services.errors import ServiceError
-    from .store.db import NotMigrated, require_migrated
-
-    container = build(database_url)
-    try:
-        require_migrated(container.engine)
-        token = container.users.add("cli", username, role)
-    except (ServiceError, NotMigrated) as error:
-        _fail(str(error))
-    typer.echo(token)
+    c = container(database_url)
+    typer.echo(run(lambda: c.users.add("cli", username, role)))
 
 
 @audit_app.command("verify")
@@ -223,15 +186,9 @@ def serve(
 
     import uvicorn
 
-    from .bootstrap import build
-    from .store.db import NotMigrated, require_migrated
-
     if database_url:
         os.environ["SANCHONG_DATABASE_URL"] = database_url
-    try:
-        require_migrated(build().engine)
-    except NotMigrated as error:
-        _fail(str(error))
+    container(None)  # None: the URL from the environment, as the workers will read it
     uvicorn.run("sanchong.api.main:app", host=host, port=port, workers=workers, log_level="warning", access_log=False)
 
 
@@ -266,6 +223,7 @@ def demo(
         '"exp_content":{"hifp_pay":"12000.00","hifmi_pay":"0.00"}}}}'
     )
     typer.echo(f"\n演示数据库 demo database: {database}\n接口 API: {base}  文档 OpenAPI: {base}/docs")
+    typer.echo(f"经办网页 staff pages: {base}/web/  (用户名 username demo-clerk, 令牌 token demo-clerk; docs/web.md)")
     typer.echo("令牌 tokens: " + ", ".join(f"{role}={token}" for role, token in DEMO_TOKENS.items()))
     typer.echo("\n# 住院预结算 (NHSA 2303) — 乌鲁木齐第三类救助对象 URU-P2:")
     typer.echo(f"curl -s -X POST {base}/nhsa/2303 -H 'Authorization: Bearer demo-clerk' -H 'Content-Type: application/json' -d '{body}'")
@@ -294,12 +252,12 @@ def batch(
     for item in income or []:
         year, _, value = item.partition("=")
         if not (year.isdigit() and value):
-            _fail(f"--income: 应为 YEAR=YUAN，如 2023=46000.00 (expected YEAR=YUAN): {item!r}")
+            fail(f"--income: 应为 YEAR=YUAN，如 2023=46000.00 (expected YEAR=YUAN): {item!r}")
         figures[int(year)] = value
     try:
         result = settle_folder(folder, out, shipped(), figures)
     except (SettlementError, PolicyError, ValueError, FileNotFoundError) as error:
-        _fail(f"{folder}: {error}")
+        fail(f"{folder}: {error}")
     totals = result.totals()
     n = result.settlements.num_rows
     typer.echo(f"结算 {n} 笔 settled {n} claims: 读取 read {result.seconds_read:.2f}s, 结算 settle {result.seconds_settle:.2f}s, "
@@ -324,10 +282,10 @@ def reconcile(
     """Year-end reconciliation (清算): recompute from the store with the batch engine and list every difference."""
     from .bootstrap import build
     from .engine.money import yuan
-    from .services.reconcile import reconcile as run
+    from .services.reconcile import reconcile as recompute
 
     container = build(database_url)
-    differences = run(container.engine, container.catalog, region, year)
+    differences = recompute(container.engine, container.catalog, region, year)
     if not differences:
         typer.echo("无差异：账本与重算一致 (no differences: the ledger equals the recomputation)")
         return
@@ -348,6 +306,9 @@ def whatif(
     year: Annotated[int | None, typer.Option("--year", help="Only claims of this service year (stored claims).")] = None,
     line: Annotated[str | None, typer.Option("--line", help="Monitoring line (yuan) for the share of recipients above it.")] = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="Also draw the comparison (PNG or SVG by suffix).")] = None,
+    progress: Annotated[
+        bool | None, typer.Option("--progress/--no-progress", help="Stage-by-stage progress on stderr (default: when it is a terminal).")
+    ] = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """What would a policy change cost the fund? Both policies over the same claims, by layer, category and person."""
@@ -356,25 +317,28 @@ def whatif(
     from .batch.run import read_tables, region_of, statistics_for
     from .batch.whatif import compare, overrides
     from .engine.money import parse_yuan, yuan
+    from .progress import Stages
 
     catalog = shipped()
+    stages = Stages(3, progress)
     try:
         changed = overrides(setting)
-        if data is not None:
-            tables = read_tables(data)
-            if region_of(tables) != region:
-                _fail(f"--data: 数据属于 {region_of(tables)}，不是 {region} (data is of another region)")
-        else:
-            from .bootstrap import build
-            from .services.reconcile import store_tables
+        with stages.stage("读取理赔数据 reading the claims"):
+            if data is not None:
+                tables = read_tables(data)
+                if region_of(tables) != region:
+                    fail(f"--data: 数据属于 {region_of(tables)}，不是 {region} (data is of another region)")
+            else:
+                from .bootstrap import build
+                from .services.reconcile import store_tables
 
-            tables = store_tables(build(database_url).engine, region)
-        if year is not None:
-            keep = pc.equal(pc.year(tables.claims["date"]), year)
-            tables = type(tables)(tables.persons, tables.identities, tables.suspensions, tables.claims.filter(keep), tables.approvals)
-        result = compare(tables, catalog.versions(region), statistics_for(tables, catalog), changed)
+                tables = store_tables(build(database_url).engine, region)
+            if year is not None:
+                keep = pc.equal(pc.year(tables.claims["date"]), year)
+                tables = type(tables)(tables.persons, tables.identities, tables.suspensions, tables.claims.filter(keep), tables.approvals)
+        result = compare(tables, catalog.versions(region), statistics_for(tables, catalog), changed, stages)
     except (PolicyError, SettlementError, ValueError, FileNotFoundError) as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(f"{'层 layer':18}{'现行 current':>18}{'调整后 changed':>18}{'差额 difference':>18}")
     for layer, (before, after) in result.totals().items():
         typer.echo(f"{layer:18}{yuan(before):>18}{yuan(after):>18}{yuan(after - before):>18}")

@@ -2,55 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import Annotated
 
 import typer
 
-if TYPE_CHECKING:
-    from .bootstrap import Container
+from .cli_support import ACTOR, DatabaseUrl, container, day, fail, read, run
 
 app = typer.Typer(help="Department lists 名单: template, preview, apply, late items (docs/department_lists.md).", no_args_is_help=True)
-ACTOR = "cli"
-DatabaseUrl = Annotated[
-    str | None, typer.Option("--database-url", help="Overrides SANCHONG_DATABASE_URL (default: SQLite file var/sanchong.sqlite3).")
-]
 Department = Annotated[str, typer.Option("--department", help="The department that sent the list, e.g. 宜春市民政局.")]
 Received = Annotated[str | None, typer.Option("--received", help="Day the list was received, YYYY-MM-DD (default: today).")]
-
-
-def _fail(message: str) -> NoReturn:
-    typer.echo(f"错误 error: {message}", err=True)
-    raise typer.Exit(code=2)
-
-
-def _day(text: str | None, option: str) -> dt.date | None:
-    if text is None:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        _fail(f"{option} {text!r} 不是日期 YYYY-MM-DD (not a date)")
-
-
-def _read(file: Path) -> bytes:
-    try:
-        return file.read_bytes()
-    except OSError as error:
-        _fail(f"{file}: 无法读取 cannot read: {error.strerror}")
-
-
-def _container(database_url: str | None) -> Container:
-    from .bootstrap import build
-    from .store.db import NotMigrated, require_migrated
-
-    container = build(database_url)
-    try:
-        require_migrated(container.engine)
-    except NotMigrated as error:
-        _fail(str(error))
-    return container
 
 
 @app.command("template")
@@ -61,7 +22,7 @@ def template(file: Annotated[Path, typer.Argument(help="Where to write the templ
     try:
         data = render([], file.suffix.lower().lstrip("."))
     except LayoutError as error:
-        _fail(f"{file}: {error}")
+        fail(f"{file}: {error}")
     file.write_bytes(data)
     typer.echo(f"模板已写入 template written: {file}")
 
@@ -75,13 +36,9 @@ def preview(
 ) -> None:
     """Show what the list would add, end and change, and why rows are rejected; changes nothing. Exits 1 if any row is rejected."""
     from .lists.report import render_preview
-    from .services.errors import ServiceError
 
-    c = _container(database_url)
-    try:
-        result = c.lists.preview(ACTOR, _read(file), file.name, department, _day(received, "--received"))
-    except ServiceError as error:
-        _fail(str(error))
+    c = container(database_url)
+    result = run(lambda: c.lists.preview(ACTOR, read(file), file.name, department, day(received, "--received")))
     typer.echo(render_preview(result))
     if result.rejected:
         raise typer.Exit(code=1)
@@ -100,15 +57,15 @@ def apply(
     from .services.errors import ServiceError
     from .services.list_types import ListRejected
 
-    c = _container(database_url)
+    c = container(database_url)
     try:
-        result = c.lists.apply(ACTOR, _read(file), file.name, department, _day(received, "--received"), skip_invalid=skip_invalid)
+        result = c.lists.apply(ACTOR, read(file), file.name, department, day(received, "--received"), skip_invalid=skip_invalid)
     except ListRejected as error:
         typer.echo(render_preview(error.preview, "未导入 not applied"))
         typer.echo(f"错误 error: {error.message} ({error.message_en})", err=True)
         raise typer.Exit(code=1) from None
     except ServiceError as error:
-        _fail(str(error))
+        fail(str(error))
     typer.echo(render_preview(result, "已导入 applied"))
 
 
@@ -122,6 +79,6 @@ def late(
     """List rows pushed or marked after their deadline, with the working days late (宜春 第二十条, 昆玉 四)."""
     from .lists.report import render_late
 
-    c = _container(database_url)
-    items = c.lists.late_items(department, _day(since, "--since"), _day(until, "--until"))
+    c = container(database_url)
+    items = c.lists.late_items(department, day(since, "--since"), day(until, "--until"))
     typer.echo(render_late(items))

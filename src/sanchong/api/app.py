@@ -13,7 +13,11 @@ from fastapi.responses import JSONResponse
 from ..bootstrap import Container
 from ..services.errors import ServiceError
 from ..store.db import require_migrated
-from . import list_routes, nhsa_routes, routes
+from ..web import mount as mount_web
+from . import funding_routes, indicator_routes, list_routes, me_routes, nhsa_routes, policy_routes, report_routes, routes, subsidy_routes
+from .application_routes import router as application_router
+from .fraud_routes import router as fraud_router
+from .monitoring_routes import router as monitoring_router
 
 
 def error_body(code: str, field: str, message: str, message_en: str) -> dict[str, Any]:
@@ -56,4 +60,14 @@ def create_app(container: Container, check_migrated: bool = True) -> FastAPI:
     app.include_router(routes.router)
     app.include_router(nhsa_routes.router)
     app.include_router(list_routes.router)
+    app.include_router(monitoring_router)
+    app.include_router(fraud_router)
+    app.include_router(application_router)
+    app.include_router(report_routes.router)
+    app.include_router(indicator_routes.router)
+    app.include_router(me_routes.router)
+    app.include_router(policy_routes.router)
+    app.include_router(subsidy_routes.router)
+    app.include_router(funding_routes.router)
+    mount_web(app)
     return app

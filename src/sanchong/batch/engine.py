@@ -24,6 +24,11 @@ ORDER = (
 )  # fmt: skip
 
 
+def _labels(codes: np.ndarray, names: list[str]) -> pa.DictionaryArray:
+    """A column of a few distinct texts as a dictionary array (codes into names): no per-row string is built."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(names, pa.string()))
+
+
 def settle_table(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -> pa.Table:
     """Settle every claim of one region; the result has one row per input claim, in input order."""
     plan = build(tables, versions, statistics)
@@ -41,19 +46,18 @@ def settle_table(tables: ClaimTables, versions: list[Policy], statistics: Statis
 
     suspended = unsort(cols["suspended"])
     basic = np.where(suspended, 0, unsort(cols["basic"]))
-    policy_ids = np.array([p.id for p in versions])
     category = plan.category
     return pa.table(
         {
             "claim_id": tables.claims["claim_id"],
             "psn_no": tables.claims["psn_no"],
-            "policy": pa.array(policy_ids[plan.version]),
+            "policy": _labels(plan.version, [p.id for p in versions]),
             "category": pa.array(np.where(category > 0, category, 0), mask=category == 0),
             "basic": pa.array(basic),
             "critical": pa.array(unsort(critical)),
             "assistance": pa.array(unsort(assistance)),
             "tilted": pa.array(unsort(tilted)),
-            "tilted_status": pa.array(STATUS[unsort(status)]),
+            "tilted_status": _labels(unsort(status), list(STATUS)),
             "tilted_pending": pa.array(unsort(pending)),
             "personal": pa.array(unsort(personal)),
         }

@@ -16,6 +16,7 @@ import pyarrow.compute as pc
 from ..engine.money import AmountError
 from ..policy.model import Param, Policy, PolicyError, Statistics
 from ..policy.schema import parser_for
+from ..progress import Stages, silent
 from .columns import ClaimTables
 from .engine import settle_table
 
@@ -82,10 +83,15 @@ def _share_above(table: pa.Table, categories: pa.Table, line: int) -> float:
     return float(pc.mean(pc.cast(pc.greater(burden["personal_sum"], line), pa.int8())).as_py())
 
 
-def compare(tables: ClaimTables, versions: list[Policy], statistics: Statistics, changed: dict[str, Param]) -> Comparison:
+def compare(
+    tables: ClaimTables, versions: list[Policy], statistics: Statistics, changed: dict[str, Param], progress: Stages | None = None
+) -> Comparison:
     """Settle the claims twice: the shipped versions, and the versions with the changed parameters."""
-    base = settle_table(tables, versions, statistics)
-    alternative = settle_table(tables, [v.with_values(changed) for v in versions], statistics)
+    stages = progress or silent()
+    with stages.stage(f"按现行政策结算 {tables.claims.num_rows} 笔 settling under the current policy"):
+        base = settle_table(tables, versions, statistics)
+    with stages.stage("按调整后政策结算 settling under the changed policy"):
+        alternative = settle_table(tables, [v.with_values(changed) for v in versions], statistics)
     by_category = (
         pa.table(
             {

@@ -46,6 +46,18 @@ def amount_or_share(raw: object) -> object:
     return amount(raw)
 
 
+def line_amount(raw: object) -> object:
+    """A monitoring line: an amount of yuan, or {share, of} where the share may exceed 1 (Weihai 150 %)."""
+    if isinstance(raw, dict):
+        share = raw.get("share")
+        if set(raw) != {"share", "of"} or raw["of"] not in STATISTICS or not isinstance(share, str):
+            raise AmountError(f'expected {{share: "1.50", of: <one of {", ".join(STATISTICS)}>}}, got {raw!r}')
+        if not re.fullmatch(r"[0-9](\.[0-9]{1,4})?", share):
+            raise AmountError(f'write a share as a quoted decimal like "1.50", got {share!r}')
+        return StatShare(Fraction(share), str(raw["of"]))
+    return amount(raw)
+
+
 def boolean(raw: object) -> bool:
     if not isinstance(raw, bool):
         raise AmountError(f"expected true or false, got {raw!r}")
@@ -103,6 +115,20 @@ def fund_code(raw: object) -> str:
     return raw
 
 
+def text(raw: object) -> str:
+    """A line of the seed's words (1-200 characters), e.g. who certifies an application."""
+    if not isinstance(raw, str) or not raw.strip() or len(raw) > 200:
+        raise AmountError(f"expected a line of text, got {raw!r}")
+    return raw.strip()
+
+
+def texts(raw: object) -> tuple[str, ...]:
+    """A non-empty list of lines of the seed's words, e.g. an evidence list (材料清单)."""
+    if not isinstance(raw, list) or not raw:
+        raise AmountError(f"expected a list of lines of text, got {raw!r}")
+    return tuple(text(x) for x in raw)
+
+
 def segments(raw: object) -> tuple[tuple[int, Fraction], ...]:
     """[[from_yuan, rate], ...] ascending: the payout rate of each band of the cumulative base."""
     if not isinstance(raw, list) or not raw:
@@ -115,6 +141,27 @@ def segments(raw: object) -> tuple[tuple[int, Fraction], ...]:
     if [b[0] for b in bands] != sorted({b[0] for b in bands}):
         raise AmountError("bands must start at strictly increasing amounts")
     return tuple(bands)
+
+
+def tier_name(raw: object) -> str:
+    """A premium tier (缴费档次) name: standard, tier1, tier2, minor … (lower-case letters, digits, _)."""
+    if not isinstance(raw, str) or not re.fullmatch(r"[a-z][a-z0-9_]{0,19}", raw):
+        raise AmountError(f"expected a tier name like tier1, got {raw!r}")
+    return raw
+
+
+def district_shares(raw: object) -> dict[str, Fraction]:
+    """{district name: "0.60"}: the city's share of the pooling fee per district (乌鲁木齐 第五条)."""
+    if not isinstance(raw, dict) or not raw or not all(isinstance(k, str) and k.strip() for k in raw):
+        raise AmountError(f"expected a mapping of district names to rates, got {raw!r}")
+    return {str(k): rate(v) for k, v in raw.items()}
+
+
+def district_aliases(raw: object) -> dict[str, str]:
+    """{other name: district name as in the share table}, e.g. 头屯河区: 经济技术开发区（头屯河区）."""
+    if not isinstance(raw, dict) or not all(isinstance(k, str) and isinstance(v, str) and k and v for k, v in raw.items()):
+        raise AmountError(f"expected a mapping of names to district names, got {raw!r}")
+    return dict(raw)
 
 
 CAT, VISIT, IDENT, INS = _alt(CATS), _alt(VISITS), _alt(IDENTITY_TYPES), _alt(INSURANCE)
@@ -147,6 +194,12 @@ KEYS: tuple[tuple[str, Callable[[object], object], str], ...] = (
     (rf"tilted\.cap\.{CAT}", cap, "tilted annual cap"),
     ("tilted.rate_max", rate, "highest rate an approver may set (一事一议)"),
     ("tilted.retro_months", months, "months before identification that count for tilted"),
+    ("applications.identify.types", names(IDENTITY_TYPES), "identity types (category 4) a person may apply to be identified as (依申请)"),
+    ("applications.identify.subtypes", texts, "subtypes of other special hardship the rule names; an application names one"),
+    ("applications.identify.department", text, "who accepts and certifies an identification applied for"),
+    (rf"applications\.evidence\.{IDENT}", texts, "what an identification application must show, in the seed's words (材料清单)"),
+    (r"applications\.evidence\.special_hardship\.\w+", texts, "what an application for one subtype of other special hardship must show"),
+    ("applications.evidence.tilted", texts, "what a tilted-assistance application must show, in the seed's words"),
     ("ceiling.ratio", rate, "highest actual reimbursement ratio of a recipient's year"),
     ("critical.visits", names(VISITS), "visit types critical illness insurance covers"),
     ("critical.special_drug.deductible", amount, "special-drug critical deductible"),
@@ -166,6 +219,21 @@ KEYS: tuple[tuple[str, Callable[[object], object], str], ...] = (
     ("lists.supplement_within_workdays", workday_count, "working days after the monthly due day for a supplementary list with reasons"),
     ("lists.mark_within_workdays", workday_count, "the bureau marks the identities of a received list within N working days"),
     ("suspension.applies", boolean, "suspension of all layers after fraud"),
+    (rf"subsidy\.kind\.{IDENT}", one_of(("full", "fixed", "share")), "premium subsidy (资助参保) of an identity: full, fixed or share"),
+    (rf"subsidy\.tier\.{IDENT}", tier_name, "premium tier the subsidy is measured on (威海 二档 full / 一档 fixed)"),
+    (rf"subsidy\.share\.{IDENT}", rate, "share of the individual premium (a fixed amount may not be lower)"),
+    ("funding.fee_per_recipient", amount, "medical-assistance pooling fee per recipient per year (统筹费标准)"),
+    ("funding.city_share", district_shares, "city's share of the pooling fee by district; the district pays the rest"),
+    ("funding.district_aliases", district_aliases, "other names of a district in person records"),
+    ("funding.shortfall", one_of(("headcount",)), "how districts share a budget shortfall (按救助对象人数占比)"),
+    ("monitoring.burden_after", names(("basic", "critical", "assistance", "tilted")), "layers paid before the monitored burden"),
+    (r"monitoring\.line\.(cat1|cat2|cat3|cat4|ordinary)", line_amount, "monitoring line: a year's burden above it is a warning (预警线)"),
+    (r"monitoring\.kind\.(cat1|cat2|cat3|cat4|ordinary)", one_of(("relapse", "impoverishment")), "因病返贫 relapse or 因病致贫 warning"),
+    ("monitoring.verify_within_workdays", workday_count, "working days after the push for the verification (核查) of a warning"),
+    ("fraud.suspension_months", months, "months every layer is suspended from a fraud decision (取消资格)"),
+    ("fraud.recover", names(("assistance", "tilted")), "layers whose money on the claims concerned is recovered (追回)"),
+    (r"indicators\.out_of_scope_share\.(level1|level2|level3|any)", rate, "highest out-of-catalog share (目录外费用占比) at a level"),
+    ("indicators.in_city_rate", rate, "lowest share of recipients' claims treated in the city (市域内就诊率)"),
     (r"nhsa\.med_type\.[0-9]{2,6}", one_of(VISITS), "visit type of a national med_type code (医疗类别, nhsa_interface.md §5.2)"),
     (r"nhsa\.psn_idet_type\.[0-9]{2,6}", one_of(IDENTITY_TYPES), "identity type of a psn_idet_type code (人员身份类别, §5.4)"),
     (r"nhsa\.tilted_fund_code", fund_code, "fund_pay_type reported for tilted assistance (no national code, §7)"),

@@ -201,8 +201,10 @@ class PersonService:
                             "second application inside a benefit period",
                         )
 
-    def add_suspension(self, actor: str, psn_no: str, start: dt.date, end: dt.date, reason: str) -> list[Adjustment]:
-        """A fraud suspension (乌鲁木齐 第二十六条(二)); claims inside it are recovered (追回)."""
+    def add_suspension(
+        self, actor: str, psn_no: str, start: dt.date, end: dt.date, reason: str, conn: Connection | None = None
+    ) -> list[Adjustment]:
+        """A fraud suspension (乌鲁木齐 第二十六条(二)); claims inside it are recovered (追回); `conn`: the caller's transaction."""
         if end < start:
             raise Invalid("valid_to", "结束日期早于开始日期", "ends before it starts")
 
@@ -219,12 +221,13 @@ class PersonService:
             pk = repo.new_pk(conn.execute(insert(t.suspensions).values(**values)))
             audit.append(conn, at=at, actor=actor, action="create", entity="suspension", entity_id=str(pk), after=values)
 
-        return self.s.resettle_person(actor, psn_no, "suspension", change)
+        return self.s.resettle_person(actor, psn_no, "suspension", change, conn)
 
     def grant_approval(
-        self, actor: str, psn_no: str, claim_id: str | None, year: int | None, rate: str | None, note: str = ""
-    ) -> list[Adjustment]:
-        """Approve tilted assistance (依申请) for a claim or a year; the approved money is paid as 补差."""
+        self, actor: str, psn_no: str, claim_id: str | None, year: int | None, rate: str | None, note: str = "",
+        conn: Connection | None = None,
+    ) -> list[Adjustment]:  # fmt: skip
+        """Approve tilted assistance (依申请) for a claim or a year; paid as 补差 (with `conn`: in the caller's transaction)."""
         if (claim_id is None) == (year is None):
             raise Invalid("claim_id", "须且只能给出 claim_id 或 year 之一", "give exactly one of claim_id or year")
         parsed = None
@@ -240,8 +243,10 @@ class PersonService:
             policies = self.s.catalog.versions(person.region)
             if not any(p.value("tilted.approval", False) for p in policies):
                 raise Invalid("kind", "本地区倾斜救助无需审批", "tilted needs no approval in this region")
-            if claim_id is not None and (repo.find_claim(conn, person.region, claim_id) is None):
-                raise NotFound("claim_id", f"未找到单据 {claim_id}", f"no claim {claim_id}")
+            if claim_id is not None:
+                found = repo.find_claim(conn, person.region, claim_id)
+                if found is None or found.psn_no != psn_no:  # another person's claim is not this person's to approve
+                    raise NotFound("claim_id", f"未找到该人员的单据 {claim_id}", f"no claim {claim_id} of person {psn_no}")
             if parsed is not None:
                 _check_rate(policies, parsed)
             values = {"psn_no": psn_no, "kind": "tilted", "claim_id": claim_id, "year": year, "rate": rate, "status": "granted",
@@ -249,7 +254,7 @@ class PersonService:
             pk = repo.new_pk(conn.execute(insert(t.approvals).values(**values)))
             audit.append(conn, at=at, actor=actor, action="grant", entity="approval", entity_id=str(pk), after=values)
 
-        return self.s.resettle_person(actor, psn_no, "approval", change)
+        return self.s.resettle_person(actor, psn_no, "approval", change, conn)
 
     def year(self, psn_no: str, year: int, on: dt.date | None = None) -> PersonYear:
         """Accumulators of a person's year: used and left of each deductible and cap, and the paid layers."""

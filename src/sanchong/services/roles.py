@@ -4,17 +4,37 @@ from __future__ import annotations
 
 ROLES = {
     "clerk": "经办柜员 counter clerk: trial, settle, cancel; reads persons with masked ID numbers",
-    "officer": "医保局经办人员 bureau officer: identities, department lists, suspensions, approvals, retroactive settlement",
-    "liaison": "民政联络员 civil-affairs liaison: identities and department lists only",
-    "auditor": "审计人员 auditor: reads everything, changes nothing; ID numbers masked",
+    "officer": (
+        "医保局经办人员 bureau officer: identities, lists, suspensions, approvals, applications, monitoring, subsidy, funding, "
+        "indicators, fraud, reports"
+    ),
+    "liaison": "民政联络员 civil-affairs liaison: identities, department lists and monitoring warnings to verify",
+    "auditor": "审计人员 auditor: reads everything and the reports, changes nothing; ID numbers masked",
     "admin": "管理员 administrator: everything, including users",
 }
 
 PERMISSIONS: dict[str, set[str]] = {
-    "clerk": {"read", "settle", "cancel", "person.create"},
-    "officer": {"read", "identity", "suspension", "approval", "retro", "person.create", "read.id_number", "lists"},
-    "liaison": {"identity", "read.person", "read.id_number", "lists"},
-    "auditor": {"read", "audit"},
+    "clerk": {"read", "settle", "cancel", "person.create", "application.submit"},
+    "officer": {
+        "read",
+        "identity",
+        "suspension",
+        "approval",
+        "retro",
+        "person.create",
+        "read.id_number",
+        "lists",
+        "application.submit",
+        "application.decide",
+        "monitoring",
+        "subsidy",
+        "funding",
+        "indicators",
+        "fraud",
+        "reports",
+    },
+    "liaison": {"identity", "read.person", "read.id_number", "lists", "monitoring"},
+    "auditor": {"read", "audit", "reports"},
     "admin": {
         "read",
         "settle",
@@ -28,6 +48,14 @@ PERMISSIONS: dict[str, set[str]] = {
         "audit",
         "read.id_number",
         "lists",
+        "application.submit",
+        "application.decide",
+        "monitoring",
+        "subsidy",
+        "funding",
+        "indicators",
+        "fraud",
+        "reports",
     },
 }
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import logging
 import uuid
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Engine, update
+from sqlalchemy import Connection, Engine, select, update
 
 from ..catalog import Catalog
 from ..engine.accumulators import Accumulators
@@ -28,6 +29,7 @@ from .errors import Conflict, Invalid, NotFound
 from .types import Adjustment, Amounts, ClaimInput, PersonView, SettlementView
 
 LAYERS = repo.LAYERS
+log = logging.getLogger(__name__)
 
 
 def new_settlement_id() -> str:
@@ -68,6 +70,17 @@ class SettlementService:
         self.engine = engine
         self.catalog = catalog
         self.clock = clock
+        # Called after a settlement, cancellation or re-settlement commits, with (psn_no, year): monitoring (预警监测).
+        self.listeners: list[Callable[[str, int], None]] = []
+
+    def notify(self, psn_no: str, years: Iterable[int]) -> None:
+        """Tell the listeners that a person's year changed (after the commit; a listener's failure never fails the caller)."""
+        for listener in self.listeners:
+            for year in sorted(set(years)):
+                try:
+                    listener(psn_no, year)
+                except Exception:  # the settlement is committed: report the listener's problem, do not hide the result
+                    log.exception("listener %r failed for %s %s", listener, psn_no, year)
 
     # -- helpers -------------------------------------------------------------------------
     def _now(self) -> str:
@@ -208,6 +221,12 @@ class SettlementService:
 
     def settle(self, actor: str, claim: ClaimInput) -> SettlementView:
         """结算: idempotent on the caller's claim id; later claims of the person are re-settled if needed."""
+        view = self._settle(actor, claim)
+        if self.listeners:
+            self.notify(claim.person, (claim.date.year,))
+        return view
+
+    def _settle(self, actor: str, claim: ClaimInput) -> SettlementView:
         self._check(claim)
         digest = content_hash(claim)
         with self.engine.begin() as conn:
@@ -303,6 +322,12 @@ class SettlementService:
 
     def cancel(self, actor: str, region: str, claim_id: str, reason: str = "") -> SettlementView:
         """撤销: reversing rows for the claim, then the person's other claims re-settled (补差 / 追回)."""
+        view = self._cancel(actor, region, claim_id, reason)
+        if self.listeners:
+            self.notify(view.person.psn_no, (view.claim.date.year,))
+        return view
+
+    def _cancel(self, actor: str, region: str, claim_id: str, reason: str = "") -> SettlementView:
         with self.engine.begin() as conn:
             found = repo.find_claim(conn, region, claim_id)
             if found is None:
@@ -349,12 +374,21 @@ class SettlementService:
         """
         if conn is None:
             with self.engine.begin() as own:
-                return self.resettle_person(actor, psn_no, reason, change, own)
+                adjustments = self.resettle_person(actor, psn_no, reason, change, own)
+            if self.listeners:
+                self.notify(psn_no, self.years_of(psn_no))
+            return adjustments
         self._facts(conn, psn_no, lock=True)
         at = self._now()
         if change is not None:
             change(conn, at)
         return self.resettle(conn, self._facts(conn, psn_no, lock=False), reason, actor, at)
+
+    def years_of(self, psn_no: str) -> list[int]:
+        """The years in which the person has ledger rows."""
+        with self.engine.connect() as conn:
+            query = select(t.ledger.c.year).where(t.ledger.c.psn_no == psn_no).distinct()
+            return sorted(int(row[0]) for row in conn.execute(query))
 
     def get(self, region: str, claim_id: str) -> SettlementView:
         with self.engine.connect() as conn:

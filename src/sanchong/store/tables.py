@@ -231,3 +231,6 @@ list_import_rows = Table(
     Column("deadline_note", Text),
     UniqueConstraint("import_id", "row_no", name="uq_list_import_rows_import_id_row_no"),
 )
+
+# The administration parts (issue 5) keep their tables in their own modules, on this same metadata.
+from . import tables_applications, tables_hospitals, tables_monitoring, tables_subsidy  # noqa: E402, F401

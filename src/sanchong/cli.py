@@ -304,7 +304,9 @@ def whatif(
     setting: Annotated[list[str], typer.Option("--set", help="key=value, e.g. assistance.cap.cat2=60000 (repeatable).")],
     data: Annotated[Path | None, typer.Option("--data", help="A `sanchong synth` folder; default: the stored claims.")] = None,
     year: Annotated[int | None, typer.Option("--year", help="Only claims of this service year (stored claims).")] = None,
-    line: Annotated[str | None, typer.Option("--line", help="Monitoring line (yuan) for the share of recipients above it.")] = None,
+    line: Annotated[
+        str | None, typer.Option("--line", help="One line (yuan) for every recipient instead of the region's monitoring lines.")
+    ] = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="Also draw the comparison (PNG or SVG by suffix).")] = None,
     progress: Annotated[
         bool | None, typer.Option("--progress/--no-progress", help="Stage-by-stage progress on stderr (default: when it is a terminal).")
@@ -336,7 +338,8 @@ def whatif(
             if year is not None:
                 keep = pc.equal(pc.year(tables.claims["date"]), year)
                 tables = type(tables)(tables.persons, tables.identities, tables.suspensions, tables.claims.filter(keep), tables.approvals)
-        result = compare(tables, catalog.versions(region), statistics_for(tables, catalog), changed, stages)
+        statistics = statistics_for(tables, catalog)
+        result = compare(tables, catalog.versions(region), statistics, changed, stages)
     except (PolicyError, SettlementError, ValueError, FileNotFoundError) as error:
         fail(str(error))
     typer.echo(f"{'层 layer':18}{'现行 current':>18}{'调整后 changed':>18}{'差额 difference':>18}")
@@ -354,6 +357,21 @@ def whatif(
     if line is not None:
         share_before, share_after = result.share_above(parse_yuan(line))
         typer.echo(f"个人负担高于 {line} 元的救助对象占比 share of recipients above the line: {share_before:.2%} → {share_after:.2%}")
+    else:  # the region's monitoring lines (预警线) by year and category, from the current policy
+        from .monitoring.lines import recipient_lines
+
+        years = pc.unique(result.years).to_pylist()
+        lines, notes = recipient_lines(catalog.versions(region), statistics, years)
+        if lines:
+            share_now, share_changed, assessed = result.share_above_lines({key: x.amount for key, x in lines.items()})
+            typer.echo(
+                f"个人负担高于预警线的救助对象占比 share of recipients above the monitoring line: {share_now:.2%} → {share_changed:.2%}"
+                f"（{assessed} 人年 person-years；"
+                + "、".join(f"{y} 第{c}类 {yuan(x.amount)}" for (y, c), x in sorted(lines.items()))
+                + "）"
+            )
+        for note in notes:
+            typer.echo(f"  预警线 monitoring line: {note}")
     if chart is not None:
         from .batch.chart import whatif_chart
 

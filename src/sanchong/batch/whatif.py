@@ -6,7 +6,7 @@ the cap to 60,000 cost the fund?" over stored or synthetic claims, exactly, with
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -49,6 +49,7 @@ class Comparison:
     base: pa.Table
     alternative: pa.Table
     categories: pa.Table
+    years: pa.Array | pa.ChunkedArray  # each claim's service year, in the row order of base and alternative
 
     def totals(self) -> dict[str, tuple[int, int]]:
         return {layer: (_sum(self.base, layer), _sum(self.alternative, layer)) for layer in (*PAID, "tilted_pending", "personal")}
@@ -66,6 +67,15 @@ class Comparison:
         """Share of recipients whose year's personal burden stays above a line (fen), before and after."""
         return _share_above(self.base, self.categories, line), _share_above(self.alternative, self.categories, line)
 
+    def share_above_lines(self, lines: Mapping[tuple[int, int], int]) -> tuple[float, float, int]:
+        """The same against the region's monitoring line of each recipient's (year, best category): before, after, people assessed.
+
+        A person-year whose category has no line (not monitored, or a local line left unset) is not assessed.
+        """
+        before, assessed = _share_above_lines(self.base, self.years, lines)
+        after, _ = _share_above_lines(self.alternative, self.years, lines)
+        return before, after, assessed
+
 
 def _sum(table: pa.Table, column: str) -> int:
     return int(pc.sum(table[column]).as_py() or 0)
@@ -81,6 +91,19 @@ def _share_above(table: pa.Table, categories: pa.Table, line: int) -> float:
         return 0.0
     burden = recipients.group_by("psn_no").aggregate([("personal", "sum")])
     return float(pc.mean(pc.cast(pc.greater(burden["personal_sum"], line), pa.int8())).as_py())
+
+
+def _share_above_lines(table: pa.Table, years: pa.Array | pa.ChunkedArray, lines: Mapping[tuple[int, int], int]) -> tuple[float, int]:
+    keyed = pa.table({"psn_no": table["psn_no"], "year": years, "category": table["category"], "personal": table["personal"]})
+    keyed = keyed.filter(pc.is_valid(keyed["category"]))
+    groups = keyed.group_by(["psn_no", "year"]).aggregate([("personal", "sum"), ("category", "min")]).to_pydict()
+    assessed = over = 0
+    for year, category, burden in zip(groups["year"], groups["category_min"], groups["personal_sum"], strict=True):
+        line = lines.get((int(year), int(category)))
+        if line is not None:
+            assessed += 1
+            over += burden > line  # 超过: strictly above, as monitoring (docs/monitoring.md)
+    return (over / assessed if assessed else 0.0), assessed
 
 
 def compare(
@@ -104,4 +127,4 @@ def compare(
         .aggregate([("base", "sum"), ("alternative", "sum")])
         .sort_by("category")
     )
-    return Comparison(base, alternative, by_category)
+    return Comparison(base, alternative, by_category, pc.year(tables.claims["date"]))

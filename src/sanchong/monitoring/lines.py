@@ -6,14 +6,15 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from ..engine.categories import CATEGORY_NAMES, benefit_period, standing_on
+from ..engine.errors import SettlementError
 from ..engine.model import Person
 from ..engine.money import Fen, yuan
 from ..engine.params import Params
-from ..policy.model import Policy
+from ..policy.model import Policy, Statistics
 
 POPULATIONS = ("cat1", "cat2", "cat3", "cat4", "ordinary")
 POPULATION_NAMES = {**{f"cat{n}": f"{name}救助对象" for n, name in CATEGORY_NAMES.items()}, "ordinary": "一般参保人"}
@@ -48,6 +49,36 @@ class Assessment:
     @property
     def kind(self) -> str:
         return self.line.kind
+
+
+def policy_for_year(versions: Sequence[Policy], year: int) -> Policy | None:
+    """The newest version in force on some day of the year."""
+    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
+    found = [p for p in versions if p.effective_from <= last and (p.effective_to is None or p.effective_to >= first)]
+    return found[-1] if found else None
+
+
+def recipient_lines(
+    versions: Sequence[Policy], statistics: Statistics, years: Iterable[int]
+) -> tuple[dict[tuple[int, int], Line], list[str]]:
+    """Each (year, category)'s line for recipients (categories 1–4), and why a year or category has none (unset, no rule…)."""
+    lines: dict[tuple[int, int], Line] = {}
+    notes: list[str] = []
+    for year in sorted(set(years)):
+        policy = policy_for_year(versions, year)
+        if policy is None or not has_rule(policy):
+            notes.append(f"{year}: {policy.seed if policy else '—'} 无预警监测规定 (no monitoring rule)")
+            continue
+        params = Params(policy, statistics, f"monitoring lines {year}")
+        for category in range(1, 5):
+            try:
+                line = line_for(params, f"cat{category}", year)
+            except SettlementError as error:
+                notes.append(f"{year} 第{category}类: {error.cause} ({error.cause_en})")
+                continue
+            if line is not None:
+                lines[(year, category)] = line
+    return lines, notes
 
 
 def has_rule(policy: Policy) -> bool:

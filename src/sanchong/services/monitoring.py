@@ -96,13 +96,6 @@ class LineView:
     cite: str
 
 
-def _policy_for_year(versions: Sequence[Policy], year: int) -> Policy | None:
-    """The newest version in force on some day of the year."""
-    first, last = dt.date(year, 1, 1), dt.date(year, 12, 31)
-    found = [p for p in versions if p.effective_from <= last and (p.effective_to is None or p.effective_to >= first)]
-    return found[-1] if found else None
-
-
 class MonitoringService:
     def __init__(self, settlements: SettlementService) -> None:
         self.s = settlements
@@ -114,7 +107,7 @@ class MonitoringService:
         versions = self.s.catalog.versions(region)
         if not versions:
             raise Invalid("region", f"未知地区 {region}", f"unknown region {region}")
-        policy = _policy_for_year(versions, year)
+        policy = ml.policy_for_year(versions, year)
         if policy is None:
             raise Invalid("year", f"{year} 年没有在施行的{versions[0].name}政策", f"no {region} policy is in force in {year}")
         if not ml.has_rule(policy):
@@ -308,7 +301,7 @@ class MonitoringService:
             raise Conflict("state", f"预警 {row.id}：{error.cause}", f"warning {row.id}: {error.cause_en}") from None
 
     def _due(self, row: Any, day: dt.date) -> dt.date | None:
-        policy = _policy_for_year(self.s.catalog.versions(row.region), row.year)
+        policy = ml.policy_for_year(self.s.catalog.versions(row.region), row.year)
         n = None if policy is None else policy.value("monitoring.verify_within_workdays")
         if n is None:
             return None

@@ -7,6 +7,11 @@ import json
 from pathlib import Path
 
 from .bootstrap import Container
+from .demo_applications import seed_applications
+from .demo_hospitals import seed_hospitals
+from .demo_lists import seed_late_list
+from .demo_monitoring import seed_monitoring_fraud
+from .demo_subsidy import seed_subsidy_funding
 from .engine.money import parse_yuan
 from .idnumber import make
 from .services.persons import NewIdentity
@@ -61,16 +66,14 @@ def seed(c: Container, examples: Path) -> list[str]:
                 "demo", prefix + raw["person"], prefix + raw["claim"] if raw.get("claim") else None, raw.get("year"), raw.get("rate")
             )
         lines.append(f"{region:7} {len(doc['persons'])} 人 persons, {len(doc['claims'])} 笔结算 claims (人员编号 {prefix}P1 …)")
-    from .demo_hospitals import seed_hospitals  # hospital register + claims at it (docs/reports.md)
-
+    # hospital register + claims at it (docs/reports.md)
     lines += seed_hospitals(c)
-    from .demo_subsidy import seed_subsidy_funding  # enrolments, subsidies, fund income (docs/subsidy_and_funding.md)
-
+    # enrolments, subsidies, fund income (docs/subsidy_and_funding.md)
     lines += seed_subsidy_funding(c)
-    from .demo_applications import seed_applications  # applications under review and decided (docs/applications.md)
-
+    # applications under review and decided (docs/applications.md)
     lines += seed_applications(c)
-    from .demo_monitoring import seed_monitoring_fraud  # warnings, one worked item, one fraud finding (docs/monitoring.md)
-
+    # warnings, one worked item, one fraud finding (docs/monitoring.md)
     lines += seed_monitoring_fraud(c)
+    # a department list received after its deadline (docs/department_lists.md)
+    lines += seed_late_list(c)
     return lines

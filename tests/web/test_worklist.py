@@ -188,6 +188,11 @@ def test_late_list_rows_show_the_due_date_and_the_working_days_late(page: Page, 
     expect(late.locator('[data-key="push_due"]')).to_have_text("2025-05-08")
     expect(late.locator('[data-key="push_late"]')).to_have_text("3 个工作日")
     expect(late.locator('[data-key="department"]')).to_have_text("宜春市民政局")
+    # the demo's own late list (sanchong/demo_lists.py): certified 2024-09-27, due 2024-10-12 across National Day
+    # (make-up workdays 9-29 and 10-12), received 2024-10-15 → 10-14, 10-15: 2 working days late
+    demo = page.locator("#late-grid tbody tr", has_text="YIC-L1")
+    expect(demo.locator('[data-key="push_due"]')).to_have_text("2024-10-12")
+    expect(demo.locator('[data-key="push_late"]')).to_have_text("2 个工作日")
     shot(page, "worklist-late")
 
 

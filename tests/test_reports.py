@@ -25,7 +25,7 @@ from sqlalchemy import select
 from sanchong.bootstrap import Container
 from sanchong.catalog import Catalog
 from sanchong.idnumber import make
-from sanchong.reports.chart import draw
+from sanchong.reports.chart import cjk_font, draw
 from sanchong.reports.table import ratio_text, to_csv, to_json, to_xlsx
 from sanchong.services.errors import Invalid, NotFound
 from sanchong.services.persons import NewIdentity
@@ -259,6 +259,9 @@ def test_the_api_serves_each_format_to_roles_with_the_right(sqlite_url: str, cat
         assert client.get("/reports/expenditure", headers=h["officer"]).json()["error"]["field"] == "year"
         png = client.get("/reports/ratio?year=2024&format=png", headers=h["officer"])
         assert png.headers["content-type"] == "image/png" and png.content.startswith(b"\x89PNG")
+        english = client.get("/reports/ratio?year=2024&format=png&lang=en", headers=h["officer"])
+        assert english.content.startswith(b"\x89PNG") and (english.content != png.content or cjk_font() is None)  # labels in English
+        assert client.get("/reports/ratio?year=2024&format=png&lang=fr", headers=h["officer"]).json()["error"]["field"] == "lang"
         svg = client.get("/reports/beneficiaries?year=2024&format=svg", headers=h["officer"])
         assert svg.headers["content-type"].startswith("image/svg+xml") and b"<svg" in svg.content
         xlsx = client.get("/reports/expenditure?year=2024&month=3&format=xlsx", headers=h["officer"])

@@ -46,6 +46,7 @@ async def report(
     category: Category = None,
     by: By = None,
     format: Literal["json", "csv", "xlsx", "png", "svg"] = "json",
+    lang: Annotated[Literal["zh", "en"], Query(description="Chart labels: zh (when the server has a CJK font) or en")] = "zh",
 ) -> dict[str, Any] | Response:
     """One report: JSON {columns, rows, totals, …}, a CSV or XLSX table, or its chart as PNG or SVG."""
     c = deps.container_of(request)
@@ -57,4 +58,4 @@ async def report(
     headers = (
         {} if format in ("png", "svg") else {"Content-Disposition": f'attachment; filename="{name}_{table.by or ""}_{period}.{format}"'}
     )
-    return Response(c.reports.render(table, format), media_type=FORMATS[format], headers=headers)
+    return Response(c.reports.render(table, format, lang), media_type=FORMATS[format], headers=headers)

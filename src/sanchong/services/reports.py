@@ -217,14 +217,14 @@ class ReportService:
         return ind.unreferred(facts, register, shown)
 
     @staticmethod
-    def render(table: Table, fmt: str) -> bytes:
-        """The table as CSV or XLSX bytes, or its chart as PNG or SVG bytes."""
+    def render(table: Table, fmt: str, lang: str = "zh") -> bytes:
+        """The table as CSV or XLSX bytes, or its chart as PNG or SVG bytes (chart labels in `lang`: zh or en)."""
         if fmt == "csv":
             return to_csv(table)
         if fmt == "xlsx":
             return to_xlsx(table)
         if fmt in ("png", "svg"):
-            return draw(table, fmt)
+            return draw(table, fmt, chinese=lang == "zh")
         if fmt == "json":
             import json
 

@@ -275,7 +275,7 @@ async function showReport(name, q) {
   const base = `/reports/${name}?${q}`;
   const period = `${data.filters.year}${data.filters.month ? "-" + String(data.filters.month).padStart(2, "0") : ""}`;
   downloadButtons(["csv", "xlsx", "png", "svg"].map((fmt) => [fmt, `${base}&format=${fmt}`, `${name}_${data.by || ""}_${period}.${fmt}`]));
-  await showChart(`${base}&format=png`, title);
+  await showChart(`${base}&format=png&lang=${lang()}`, title);
 }
 
 async function showIndicators(q) {
@@ -290,7 +290,7 @@ async function showIndicators(q) {
     }),
     el("p", { class: "hint" }, t("reports.indicators_hint")),
   );
-  await showChart(`/reports/out_of_scope?${q}&format=png`, lang() === "en" ? data.out_of_scope.title_en : data.out_of_scope.title);
+  await showChart(`/reports/out_of_scope?${q}&format=png&lang=${lang()}`, lang() === "en" ? data.out_of_scope.title_en : data.out_of_scope.title);
 }
 
 function simpleTable(columns, rows, totals) {

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow.compute as pc
 
-from sanchong.batch import engine, kernel
+from sanchong.batch import engine
 from sanchong.batch.columns import ClaimTables
 from sanchong.batch.plan import build
 from sanchong.batch.run import settle_folder
@@ -94,13 +94,13 @@ def main() -> None:
     online_rate = len(scenario.claims) / (time.perf_counter() - start)
 
     # (b) the batch engine on the whole year (compiled once before timing), plan and kernel separately
-    settle = kernel.settle_sorted
-    warm = build(ct, versions, statistics)
-    settle(*[warm.columns[k] for k in engine.ORDER], *warm.segments)
+    persons = ct.persons.num_rows
+    engine.keep_freed_memory()
+    engine.run_kernel(build(ct, versions, statistics), persons)
     start = time.perf_counter()
     plan = build(ct, versions, statistics)
     planned = time.perf_counter()
-    settle(*[plan.columns[k] for k in engine.ORDER], *plan.segments)
+    engine.run_kernel(plan, persons)
     done = time.perf_counter()
     batch_rate = n / (done - start)
     kernel_rate = n / (done - planned)

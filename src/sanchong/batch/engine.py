@@ -6,6 +6,8 @@ for the same facts; tests prove it on generated claims of every region.
 
 from __future__ import annotations
 
+import ctypes
+import functools
 from typing import Any
 
 import numpy as np
@@ -14,7 +16,7 @@ import pyarrow as pa
 from ..policy.model import Policy, Statistics
 from . import kernel
 from .columns import ClaimTables
-from .plan import build
+from .plan import Plan, build
 
 STATUS = np.array(["none", "paid", "needs_approval"])
 ORDER = (
@@ -24,28 +26,40 @@ ORDER = (
 )  # fmt: skip
 
 
+@functools.cache
+def keep_freed_memory() -> bool:
+    """Let glibc keep freed large blocks for reuse instead of unmapping them (once per process; Linux only).
+
+    The plan makes many short-lived arrays of 10 million rows (80 MB): by default each is a fresh mmap whose
+    pages the kernel faults in and zeroes again, which at 10 M claims cost more time than the arithmetic.
+    """
+    try:
+        libc = ctypes.CDLL("libc.so.6")
+    except OSError:
+        return False
+    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
+    return bool(libc.mallopt(m_mmap_threshold, 1 << 30) and libc.mallopt(m_trim_threshold, 1 << 32) and libc.mallopt(m_top_pad, 1 << 28))
+
+
 def _labels(codes: np.ndarray, names: list[str]) -> pa.DictionaryArray:
     """A column of a few distinct texts as a dictionary array (codes into names): no per-row string is built."""
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(names, pa.string()))
 
 
+def run_kernel(plan: Plan, persons: int) -> tuple[np.ndarray, ...]:
+    """The compiled pass over the plan's columns: critical, assistance, tilted, pending, personal, status (input order)."""
+    order = np.zeros(0, np.int64) if plan.order is None else plan.order
+    settle: Any = kernel.settle_claims
+    return tuple(settle(order, persons, *[plan.columns[name] for name in ORDER], *plan.segments))
+
+
 def settle_table(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -> pa.Table:
     """Settle every claim of one region; the result has one row per input claim, in input order."""
+    keep_freed_memory()
     plan = build(tables, versions, statistics)
     cols = plan.columns
-    seg_start, seg_rate, seg_count = plan.segments
-    args = [cols[name] for name in ORDER]
-    settle: Any = kernel.settle_sorted
-    critical, assistance, tilted, pending, personal, status = settle(*args, seg_start, seg_rate, seg_count)
-    n = plan.order.shape[0]
-    back = np.empty(n, np.int64)
-    back[plan.order] = np.arange(n)
-
-    def unsort(values: np.ndarray) -> np.ndarray:
-        return values[back]
-
-    suspended = unsort(cols["suspended"])
-    basic = np.where(suspended, 0, unsort(cols["basic"]))
+    critical, assistance, tilted, pending, personal, status = run_kernel(plan, tables.persons.num_rows)
+    basic = np.where(cols["suspended"], 0, cols["basic"])
     category = plan.category
     return pa.table(
         {
@@ -54,11 +68,11 @@ def settle_table(tables: ClaimTables, versions: list[Policy], statistics: Statis
             "policy": _labels(plan.version, [p.id for p in versions]),
             "category": pa.array(np.where(category > 0, category, 0), mask=category == 0),
             "basic": pa.array(basic),
-            "critical": pa.array(unsort(critical)),
-            "assistance": pa.array(unsort(assistance)),
-            "tilted": pa.array(unsort(tilted)),
-            "tilted_status": _labels(unsort(status), list(STATUS)),
-            "tilted_pending": pa.array(unsort(pending)),
-            "personal": pa.array(unsort(personal)),
+            "critical": pa.array(critical),
+            "assistance": pa.array(assistance),
+            "tilted": pa.array(tilted),
+            "tilted_status": _labels(status, list(STATUS)),
+            "tilted_pending": pa.array(pending),
+            "personal": pa.array(personal),
         }
     )

@@ -34,9 +34,15 @@ def bp(rate: Any) -> int:
 
 @dataclass
 class Plan:
-    """Kernel inputs in processing order (person, service date, arrival) and the way back to input order."""
+    """Kernel inputs in input order, and the order the kernel reads them in (service date, then arrival).
 
-    order: np.ndarray
+    Each person's claims come in the engine's processing order (service date, then arrival) whatever the
+    other persons' claims in between: the kernel keeps every person's tallies apart, so reading the claims
+    by date gives each person the same sequence as sorting by person first, without moving any column.
+    `order` is None when the claims already come by date (the usual file: claims arrive as they happen).
+    """
+
+    order: np.ndarray | None
     columns: dict[str, np.ndarray] = field(default_factory=dict)
     segments: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros((1, 1), np.int64), np.zeros((1, 1), np.int64), np.zeros(1, np.int64))
     version: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
@@ -87,8 +93,33 @@ def _processing_order(pid: np.ndarray, date: np.ndarray) -> np.ndarray:
             return order
 
 
-def _first(mask: np.ndarray, order: np.ndarray) -> int:
+def _date_order(date: np.ndarray) -> np.ndarray | None:
+    """Claims by service date, then arrival (stable); None when they already are (no sort, no copy)."""
+    if date.shape[0] < 2 or bool((date[1:] >= date[:-1]).all()):
+        return None
+    offset = date - date.min()
+    if int(offset.max()) < 2**16:
+        return np.argsort(offset.astype(np.uint16), kind="stable")  # radix
+    return np.argsort(date, kind="stable")
+
+
+class Ranking:
+    """The processing order (person, service date, arrival), sorted only when an error must name its first claim."""
+
+    def __init__(self, pid: np.ndarray, date: np.ndarray) -> None:
+        self.pid, self.date = pid, date
+        self._order: np.ndarray | None = None
+
+    @property
+    def order(self) -> np.ndarray:
+        if self._order is None:
+            self._order = _processing_order(self.pid, self.date)
+        return self._order
+
+
+def _first(mask: np.ndarray, ranking: Ranking) -> int:
     """The first claim (in processing order) where mask holds."""
+    order = ranking.order
     ranked = np.flatnonzero(mask[order])
     return int(order[ranked[0]])
 
@@ -110,7 +141,7 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
     in_province = np.asarray(pc.fill_null(c["in_province"], True).to_numpy(zero_copy_only=False), dtype=bool)
     total, in_scope, basic, critical = fen(c["total"]), fen(c["in_scope"]), fen(c["basic"]), fen(c["critical"])
     insurance = np.asarray(pc.index_in(persons["insurance"], value_set=pa.array(INSURANCE)).to_numpy(zero_copy_only=False))
-    order = _processing_order(pid, date)
+    order = Ranking(pid, date)
 
     # -- policy version by service date (DESIGN §4) -------------------------------------------------
     vidx = np.full(n, -1, np.int64)
@@ -238,7 +269,7 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
         rates = np.array([-1 if r is None else r for r in a_rate], np.int64)
         approved_rate = np.where(approved, rates[np.maximum(both, 0)], -1)
 
-    plan = Plan(order)
+    plan = Plan(_date_order(date))
     plan.version = vidx
     plan.category = category
     cols = _parameters(
@@ -249,18 +280,9 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
         person=pid, year=year, total=total, in_scope=in_scope, basic=np.maximum(basic, 0), critical_given=np.maximum(critical, 0),
         suspended=suspended, category=category, assist_key=assist_key,
     )  # fmt: skip
-    plan.columns = {name: np.take(_narrow(name, values), order) for name, values in cols.items()}
+    plan.columns = cols
     plan.segments = _segment_tables(versions)
     return plan
-
-
-# Kernel columns that are amounts of fen (or caps) stay int64; codes, rates in basis points and flags fit in 32 bits,
-# which halves the memory the gather into processing order moves (numba widens them to int64 in arithmetic).
-AMOUNTS = frozenset(("total", "in_scope", "basic", "critical_given", "sd_cap", "a_ded", "a_cap", "t_ded", "t_cap"))
-
-
-def _narrow(name: str, values: np.ndarray) -> np.ndarray:
-    return values if name in AMOUNTS or values.dtype == np.bool_ else values.astype(np.int32)
 
 
 def _segment_tables(versions: list[Policy]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -285,7 +307,7 @@ def _cap(policy: Policy, key: str) -> int:
 
 
 def _parameters(
-    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: np.ndarray, vidx: np.ndarray, category: np.ndarray,
+    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: Ranking, vidx: np.ndarray, category: np.ndarray,
     retro_cat: np.ndarray, year: np.ndarray, visit: np.ndarray, treated: np.ndarray, in_province: np.ndarray, suspended: np.ndarray,
     basic: np.ndarray, critical: np.ndarray, group: np.ndarray, insurance: np.ndarray, approved: np.ndarray, approved_rate: np.ndarray,
     in_scope: np.ndarray,
@@ -418,7 +440,7 @@ def _parameters(
 
 
 def _resolve(
-    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: np.ndarray, need: np.ndarray,
+    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: Ranking, need: np.ndarray,
     vidx: np.ndarray, cat: np.ndarray, year: np.ndarray, key_of: Any, problems: list[Any],
 ) -> np.ndarray:  # fmt: skip
     """A year-dependent amount (deductibles: fixed, published or X % of last year's statistic) per claim."""
@@ -442,7 +464,7 @@ def _resolve(
 
 
 def _deductibles(
-    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: np.ndarray, vidx: np.ndarray, cat: np.ndarray,
+    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: Ranking, vidx: np.ndarray, cat: np.ndarray,
     year: np.ndarray, line: np.ndarray, problems: list[Any],
 ) -> np.ndarray:  # fmt: skip
     main = _resolve(
@@ -464,7 +486,7 @@ def _deductibles(
 
 
 def _tilted_deductibles(
-    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: np.ndarray, vidx: np.ndarray, cat: np.ndarray,
+    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: Ranking, vidx: np.ndarray, cat: np.ndarray,
     year: np.ndarray, kind: np.ndarray, problems: list[Any],
 ) -> np.ndarray:  # fmt: skip
     return _resolve(

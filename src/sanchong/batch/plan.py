@@ -21,6 +21,7 @@ from ..engine.params import Params
 from ..policy.model import Policy, Statistics
 from . import kernel as k
 from .columns import FAR, ClaimTables, add_months, codes, days, fen, month_start, pairs, year_of
+from .join import rows_of
 
 BP = 10000
 
@@ -128,11 +129,14 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
     c = tables.claims
     n = c.num_rows
     persons = tables.persons
-    pid_arr = pc.index_in(c["psn_no"], value_set=persons["psn_no"])
-    if pid_arr.null_count:
-        bad = int(np.flatnonzero(np.asarray(pc.is_null(pid_arr).to_numpy(zero_copy_only=False)))[0])
+    joined = rows_of(c["psn_no"], persons["psn_no"])
+    if joined is None:  # codes of mixed or long widths: pyarrow's hash join
+        found = pc.index_in(c["psn_no"], value_set=persons["psn_no"])
+        joined = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
+    if (joined < 0).any():
+        bad = int(np.flatnonzero(joined < 0)[0])
         raise _fail(tables, bad, "person", f"未知人员 {c['psn_no'][bad].as_py()}", "unknown person")
-    pid = np.asarray(pid_arr.to_numpy(zero_copy_only=False), dtype=np.int64)
+    pid = joined
     npersons = persons.num_rows
     date = days(c["date"])
     year = year_of(date)

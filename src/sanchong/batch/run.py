@@ -18,6 +18,25 @@ from .columns import ClaimTables
 from .engine import settle_table
 
 LAYERS = ("basic", "critical", "assistance", "tilted", "tilted_pending", "personal")
+# the columns the engine reads; others (hospital, district…) are left on disk
+USED = {
+    "persons": ("psn_no", "region", "insurance"),
+    "claims": ("claim_id", "psn_no", "date", "visit", "total", "in_scope", "basic", "critical", "treated", "in_province"),
+}
+
+
+def write_settlements(result: pa.Table, out: Path) -> None:
+    """Parquet, zstd level 1; dictionaries only for the coded columns and no statistics for the two identifier
+    columns (a dictionary attempt and min/max over 10 million distinct texts cost a third of the write)."""
+    texts = {"claim_id", "psn_no"}
+    pq.write_table(
+        result,
+        out,
+        compression="zstd",
+        compression_level=1,
+        use_dictionary=[f.name for f in result.schema if pa.types.is_dictionary(f.type)],
+        write_statistics=[name for name in result.column_names if name not in texts],
+    )
 
 
 @dataclass(frozen=True)
@@ -40,7 +59,9 @@ def read_tables(folder: Path) -> ClaimTables:
             if required:
                 raise FileNotFoundError(f"{path}: 缺少文件 (missing file)")
             return None
-        return pq.read_table(path)
+        used = USED.get(name)
+        columns = None if used is None else [c for c in pq.read_schema(path).names if c in used]
+        return pq.read_table(path, columns=columns)
 
     persons, identities, suspensions, claims = (table(n) for n in ("persons", "identities", "suspensions", "claims"))
     assert persons is not None and identities is not None and suspensions is not None and claims is not None
@@ -77,5 +98,5 @@ def settle_folder(folder: Path, out: Path | None, catalog: Catalog, income: dict
     settled = time.perf_counter()
     if out is not None:
         out.parent.mkdir(parents=True, exist_ok=True)
-        pq.write_table(result, out, compression="zstd")
+        write_settlements(result, out)
     return BatchResult(result, read - start, settled - read, time.perf_counter() - settled)

@@ -30,6 +30,9 @@ ORDER = (
 def keep_freed_memory() -> bool:
     """Let glibc keep freed large blocks for reuse instead of unmapping them (once per process; Linux only).
 
+    Process-wide, so only the batch commands (`sanchong batch`, `whatif`, `reconcile`) and the benchmark call it,
+    never a long-running API worker, which would keep gigabytes it no longer uses.
+
     The plan makes many short-lived arrays of 10 million rows (80 MB): by default each is a fresh mmap whose
     pages the kernel faults in and zeroes again, which at 10 M claims cost more time than the arithmetic.
     """
@@ -55,7 +58,6 @@ def run_kernel(plan: Plan, persons: int) -> tuple[np.ndarray, ...]:
 
 def settle_table(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -> pa.Table:
     """Settle every claim of one region; the result has one row per input claim, in input order."""
-    keep_freed_memory()
     plan = build(tables, versions, statistics)
     cols = plan.columns
     critical, assistance, tilted, pending, personal, status = run_kernel(plan, tables.persons.num_rows)

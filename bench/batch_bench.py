@@ -102,8 +102,15 @@ def main() -> None:
     planned = time.perf_counter()
     engine.run_kernel(plan, persons)
     done = time.perf_counter()
-    batch_rate = n / (done - start)
+    plan_kernel_rate = n / (done - start)
     kernel_rate = n / (done - planned)
+    # the whole engine call, Arrow tables in → Arrow table of settlements out (best of 3): the figure compared with the loop
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        engine.settle_table(ct, versions, statistics)
+        best = min(best, time.perf_counter() - start)
+    batch_rate = n / best
 
     # (c) the floor: copying the same kernel input columns in memory
     columns = [plan.columns[k] for k in engine.ORDER]
@@ -119,6 +126,7 @@ def main() -> None:
         "claims": n,
         "online_loop_claims_per_s": round(online_rate),
         "batch_claims_per_s": round(batch_rate),
+        "batch_plan_and_kernel_claims_per_s": round(plan_kernel_rate),
         "batch_kernel_only_claims_per_s": round(kernel_rate),
         "copy_floor_claims_per_s": round(copy_rate),
         "batch_vs_online": round(batch_rate / online_rate, 1),

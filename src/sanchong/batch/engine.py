@@ -20,9 +20,12 @@ from .plan import Plan, build
 
 STATUS = np.array(["none", "paid", "needs_approval"])
 ORDER = (
-    "person", "year", "total", "in_scope", "basic", "critical_given", "suspended", "category", "assist_key", "crit_mode", "seg_table",
-    "sd_rate", "sd_cap", "line", "a_ded", "a_rate", "a_cap", "t_kind", "t_cat_ok", "t_ded", "t_rate", "t_cap", "t_needs", "t_approved",
-    "ceil_rate",
+    "person", "date", "total", "in_scope", "basic_raw", "critical_raw", "suspended", "category", "retro_cat", "assist_key", "version",
+    "visit", "treated", "in_province", "group", "approved_rate",
+)  # fmt: skip
+TABLES = (
+    "insurance", "day0", "year_of_day", "per_version", "per_category", "line_t", "rate_t", "t_visit", "t_treated", "crit_visit",
+    "ded", "ded_err", "year0", "years", "special_drug", "unreferred", "amounts_code",
 )  # fmt: skip
 
 
@@ -50,10 +53,22 @@ def _labels(codes: np.ndarray, names: list[str]) -> pa.DictionaryArray:
 
 
 def run_kernel(plan: Plan, persons: int) -> tuple[np.ndarray, ...]:
-    """The compiled pass over the plan's columns: critical, assistance, tilted, pending, personal, status (input order)."""
+    """The compiled pass over the plan's columns: critical, assistance, tilted, pending, personal, status (input order).
+
+    A claim the rules cannot settle (a missing amount or parameter) raises the error of the lowest problem
+    code met, naming its first claim in processing order (person, service date, arrival).
+    """
     order = np.zeros(0, np.int64) if plan.order is None else plan.order
     settle: Any = kernel.settle_claims
-    return tuple(settle(order, persons, *[plan.columns[name] for name in ORDER], *plan.segments))
+    out = settle(order, persons, *[plan.columns[name] for name in ORDER], *[plan.tables[name] for name in TABLES], *plan.segments)
+    problem, lowest = out[6], int(out[7])
+    if lowest >= 0:
+        message = plan.messages[lowest]
+        if isinstance(message, BaseException):
+            raise message
+        first = int(np.asarray(plan.ranking.order[np.flatnonzero(problem[plan.ranking.order] == lowest + 1)[0]]))
+        raise plan.fail(first, *message)
+    return tuple(out[:6])
 
 
 def settle_table(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -> pa.Table:
@@ -61,7 +76,7 @@ def settle_table(tables: ClaimTables, versions: list[Policy], statistics: Statis
     plan = build(tables, versions, statistics)
     cols = plan.columns
     critical, assistance, tilted, pending, personal, status = run_kernel(plan, tables.persons.num_rows)
-    basic = np.where(cols["suspended"], 0, cols["basic"])
+    basic = np.where(cols["suspended"], 0, cols["basic_raw"]) if cols["suspended"].shape[0] else cols["basic_raw"]
     category = plan.category
     return pa.table(
         {

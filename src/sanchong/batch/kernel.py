@@ -102,18 +102,38 @@ def _segments(bands_start: np.ndarray, bands_rate: np.ndarray, count: int, x: in
     return total
 
 
+# per-version parameters: columns of the (versions × V_FIELDS) table `per_version`
+(
+    V_REFERRAL, V_T_KIND, V_T_IN_PROV, V_T_NEEDS, V_T_RATE_ADJ, V_CEIL, V_CRIT_LISTED, V_SD_RATE, V_SD_CAP, V_HAS_SEGMENTS,
+    V_GENERIC,
+) = range(11)  # fmt: skip
+V_FIELDS = 11
+# per-(version, category) parameters: the (versions × 5 × C_FIELDS) table `per_category`
+C_T_RATE, C_T_CAP, C_CAP_MAIN, C_CAP_GENERAL = 0, 1, 2, 3
+C_FIELDS = 4
+# problems (the first claim with the lowest code is reported): fixed codes, then the deductible tables' codes
+P_GENERIC, P_CRITICAL, P_INSURANCE, P_BASIC = 0, 1, 2, 3
+P_FIXED = 4
+
+
 @njit(cache=True, nogil=True)
 def settle_claims(
     order: Arr, persons: int,
-    person: Arr, year: Arr, total: Arr, in_scope: Arr, basic: Arr, critical_given: Arr, suspended: Arr, category: Arr, assist_key: Arr,
-    crit_mode: Arr, seg_table: Arr, sd_rate: Arr, sd_cap: Arr, line: Arr, a_ded: Arr, a_rate: Arr, a_cap: Arr,
-    t_kind: Arr, t_cat_ok: Arr, t_ded: Arr, t_rate: Arr, t_cap: Arr, t_needs: Arr, t_approved: Arr, ceil_rate: Arr,
+    person: Arr, date: Arr, total: Arr, in_scope: Arr, basic_raw: Arr, critical_raw: Arr, suspended: Arr, category: Arr,
+    retro_cat: Arr, assist_key: Arr, version: Arr, visit: Arr, treated: Arr, in_province: Arr, group: Arr, approved_rate: Arr,
+    insurance: Arr, day0: int, year_of_day: Arr,
+    per_version: Arr, per_category: Arr, line_t: Arr, rate_t: Arr, t_visit: Arr, t_treated: Arr, crit_visit: Arr,
+    ded: Arr, ded_err: Arr, first_year: int, years: int, special_drug: int, unreferred: int, amounts_code: int,
     seg_start: Arr, seg_rate: Arr, seg_count: Arr,
-) -> tuple[Arr, Arr, Arr, Arr, Arr, Arr]:  # fmt: skip
+) -> tuple[Arr, Arr, Arr, Arr, Arr, Arr, Arr, int]:  # fmt: skip
     """Settle claims read in `order` (by service date, then arrival; empty: as they come), each person with their own tallies.
 
-    Returns the layer columns in input order. A person's claims are met in the engine's processing order, so
-    the tallies (periods consumed, caps paid) evolve exactly as in a pass over claims sorted by person.
+    Per claim it derives the line, rates, caps, deductibles, tilted kind and critical mode from the small
+    per-version tables and the claim's keys (version, category, visit, treated, …), exactly as the engine's rules.
+    Optional per-claim columns (suspended, retro_cat, assist_key, group, approved_rate) may be empty: all default.
+    Returns the layer columns in input order, then per claim problem code + 1 (0: none) and the lowest code
+    met (−1: none; the outputs are then meaningless). A person's claims are met in the engine's processing
+    order, so the tallies evolve exactly as in a pass over claims sorted by person.
     """
     n = total.shape[0]
     out_critical = np.zeros(n, np.int64)
@@ -122,75 +142,167 @@ def settle_claims(
     out_pending = np.zeros(n, np.int64)
     out_personal = np.zeros(n, np.int64)
     out_status = np.zeros(n, np.int8)
+    problem = np.zeros(n, np.int32)
+    lowest = -1
     head = np.full(persons, -1, np.int64)
     size = 1024 + n // 2
     st = np.empty((size, 8), np.int64)  # 6 fields, padded to 64 bytes
     used = np.zeros(1, np.int64)
     indirect = order.shape[0] > 0
+    has_suspended = suspended.shape[0] > 0
+    has_retro = retro_cat.shape[0] > 0
+    has_key = assist_key.shape[0] > 0
+    has_group = group.shape[0] > 0
+    has_approvals = approved_rate.shape[0] > 0
     for j in range(n):
         i = order[j] if indirect else j
         if used[0] + 4 > size:  # a claim opens at most 4 tallies
             size *= 2
             st = _grown(st, size)
         p = person[i]
-        if suspended[i]:
+        if has_suspended and suspended[i]:
             out_personal[i] = total[i]
             continue
-        y = year[i]
-        base_crit = in_scope[i] - basic[i]
+        y = year_of_day[date[i] - day0]
+        v = version[i]
+        x = visit[i]
+        cat = category[i]
+        basic_i = basic_raw[i]
+        given_i = critical_raw[i]
+        pv = per_version[v]
+        # -- static parameters of the claim (the plan's former columns) ----------------------------
+        code = -1
+        special = x == special_drug and pv[V_SD_RATE] >= 0
+        covered = crit_visit[v, x]
+        track_seg = False
+        track_special = False
+        seg_t = -1
+        if given_i >= 0:
+            mode = CRIT_GIVEN
+            track_seg = covered and not special
+            track_special = special
+        elif pv[V_CRIT_LISTED] and not covered:
+            mode = CRIT_ZERO
+        elif special:
+            mode = CRIT_SPECIAL
+        elif has_group and group[i] and pv[V_HAS_SEGMENTS]:
+            mode = CRIT_SEGMENTS
+            ins = insurance[p]
+            if ins < 0:
+                code = P_INSURANCE
+            seg_t = v * 2 + max(ins, 0)
+        else:
+            mode = CRIT_GIVEN
+            code = P_GENERIC if pv[V_GENERIC] else P_CRITICAL
+        if basic_i < 0 and code < 0:
+            code = P_BASIC
+        line_i = LINE_NONE
+        if cat > 0 and not (pv[V_REFERRAL] and treated[i] == unreferred):
+            line_i = line_t[v, cat, x]
+        yk = y - first_year
+        a_ded = 0
+        if line_i != LINE_NONE:
+            which = 0 if line_i == LINE_MAIN else 1
+            key = (v * 5 + cat) * years + yk
+            a_ded = ded[which, key]
+            if ded_err[which, key] >= 0 and code < 0:
+                code = ded_err[which, key]
+        tcat = cat
+        if cat == 0 and has_retro:
+            tcat = retro_cat[i]
+        kind = pv[V_T_KIND]
+        if cat == 0:
+            kind = T_RETRO if tcat > 0 else T_NONE
+        if pv[V_T_KIND] == T_NONE or tcat == 0:
+            kind = T_NONE
+        pcat = per_category[v, tcat]
+        if kind != T_NONE:
+            eligible = pcat[C_T_RATE] >= 0 and t_visit[v, x] and t_treated[v, treated[i]] and (in_province[i] or not pv[V_T_IN_PROV])
+            if not eligible or (kind == T_ABOVE_CAP and line_i == LINE_NONE):
+                kind = T_NONE
+        t_ded_i = 0
+        if kind != T_NONE:
+            key = (v * 5 + tcat) * years + yk
+            t_ded_i = ded[2, key]
+            if ded_err[2, key] >= 0 and code < 0:
+                code = ded_err[2, key]
+        if code < 0 and (
+            basic_i > in_scope[i] or max(basic_i, 0) + max(given_i, 0) > in_scope[i] or in_scope[i] > total[i]
+        ):  # fmt: skip
+            code = amounts_code
+        if code >= 0:
+            problem[i] = code + 1
+            if lowest < 0 or code < lowest:
+                lowest = code
+            continue
+        if lowest >= 0:
+            continue  # the run fails: only the problems matter now
+        approved_i = False
+        t_rate_i = pcat[C_T_RATE]
+        if has_approvals and approved_rate[i] >= -1:  # −2: no approval; −1: approved without a rate
+            approved_i = True
+            if pv[V_T_RATE_ADJ] and approved_rate[i] >= 0:
+                t_rate_i = approved_rate[i]
+        a_rate_i = rate_t[v, cat, x]
+        a_cap_i = NO_CAP
+        if line_i != LINE_NONE:
+            a_cap_i = per_category[v, cat, C_CAP_MAIN] if line_i == LINE_MAIN else per_category[v, cat, C_CAP_GENERAL]
+        t_cap_i = pcat[C_T_CAP]
+        ceil_i = pv[V_CEIL]
+        basic_v = basic_i
+        base_crit = in_scope[i] - basic_v
+        akey = assist_key[i] if has_key else y
         # -- critical illness (R10) --------------------------------------------------------------
-        mode = crit_mode[i]
         crit = 0
         if mode == CRIT_GIVEN:
-            crit = critical_given[i]
-            if seg_table[i] >= 0:  # covered by a policy that tracks critical (segments line)
+            crit = given_i
+            if track_seg:  # covered by a policy that tracks critical (segments line)
                 s = _slot(head, p, st, used, L_SEG, y)
                 st[s, S_NUM] += base_crit
                 st[s, S_PAID] += crit
-            elif sd_rate[i] >= 0:
+            elif track_special:
                 s = _slot(head, p, st, used, L_SPECIAL, y)
                 st[s, S_NUM] += base_crit
                 st[s, S_PAID] += crit
         elif mode == CRIT_SPECIAL:
             s = _slot(head, p, st, used, L_SPECIAL, y)
-            crit = min(_round_half_up(sd_rate[i] * base_crit, BP), _cap_left(sd_cap[i], st[s, S_PAID]))
+            crit = min(_round_half_up(pv[V_SD_RATE] * base_crit, BP), _cap_left(pv[V_SD_CAP], st[s, S_PAID]))
             st[s, S_NUM] += base_crit
             st[s, S_PAID] += crit
         elif mode == CRIT_SEGMENTS:
             s = _slot(head, p, st, used, L_SEG, y)
-            t = seg_table[i]
+            t = seg_t
             before = st[s, S_NUM]
             after = before + base_crit
             diff = _segments(seg_start[t], seg_rate[t], seg_count[t], after) - _segments(seg_start[t], seg_rate[t], seg_count[t], before)
             crit = _round_half_up(diff, BP)
             st[s, S_NUM] = after
             st[s, S_PAID] += crit
-        base = in_scope[i] - basic[i] - crit
+        base = in_scope[i] - basic_v - crit
         # -- assistance (R2, R6) -------------------------------------------------------------------
         a_pay = 0
         a_slot = -1
         above_num = 0
         above_den = 1
-        if line[i] != LINE_NONE:
-            a_slot = _slot(head, p, st, used, L_ASSIST if line[i] == LINE_MAIN else L_GENERAL, assist_key[i])
+        if line_i != LINE_NONE:
+            a_slot = _slot(head, p, st, used, L_ASSIST if line_i == LINE_MAIN else L_GENERAL, akey)
             consumed = st[a_slot, S_NUM]
-            d = a_ded[i] - consumed
+            d = a_ded - consumed
             if d < 0:
                 d = 0
             if d > base:
                 d = base
-            w = _round_half_up(a_rate[i] * (base - d), BP)
-            left = _cap_left(a_cap[i], st[a_slot, S_PAID])
+            w = _round_half_up(a_rate_i * (base - d), BP)
+            left = _cap_left(a_cap_i, st[a_slot, S_PAID])
             a_pay = min(w, left)
-            if w > left and a_rate[i] > 0:
+            if w > left and a_rate_i > 0:
                 # DESIGN §3.5: the base left unpaid because the cap cut the payment, (b − d) − left / r
-                g = _gcd(a_rate[i], BP)
-                rn, rd = a_rate[i] // g, BP // g
+                g = _gcd(a_rate_i, BP)
+                rn, rd = a_rate_i // g, BP // g
                 above_num = (base - d) * rn - left * rd
                 above_den = rn
         # -- tilted (R7, R8) -------------------------------------------------------------------------
         t_ent = 0
-        kind = t_kind[i]
         t_base_num = 0
         t_base_den = 1
         if kind == T_RETRO:
@@ -204,11 +316,11 @@ def settle_claims(
             else:
                 kind = T_NONE
         t_slot = -1
-        if kind != T_NONE and t_cat_ok[i]:
+        if kind != T_NONE:
             t_slot = _slot(head, p, st, used, L_TILTED, y)
             cn, cd = st[t_slot, S_NUM], st[t_slot, S_DEN]
             # room left of the deductible, D − consumed, as a fraction over cd (not below 0)
-            rem = t_ded[i] * cd - cn
+            rem = t_ded_i * cd - cn
             if rem < 0:
                 rem = 0
             # d = min(base, rem / cd); x − d over the common denominator t_base_den × cd
@@ -217,16 +329,16 @@ def settle_claims(
             dd = rem * t_base_den
             if dd > x:
                 dd = x
-            t_ent = min(_round_half_up(t_rate[i] * (x - dd), BP * common), _cap_left(t_cap[i], st[t_slot, S_PAID]))
-        approved = t_approved[i] or not t_needs[i]
+            t_ent = min(_round_half_up(t_rate_i * (x - dd), BP * common), _cap_left(t_cap_i, st[t_slot, S_PAID]))
+        approved = approved_i or not pv[V_T_NEEDS]
         t_paid = t_ent if approved else 0
         pending = 0 if approved else t_ent
         # -- Ordos 90 % ceiling (R9) ----------------------------------------------------------------
-        if ceil_rate[i] > 0:
+        if ceil_i > 0:
             c = _slot(head, p, st, used, L_CEILING, y)
             if a_pay + t_paid + pending > 0:
-                limit = (ceil_rate[i] * (st[c, S_NUM] + total[i])) // BP
-                room = limit - st[c, S_PAID] - basic[i] - crit
+                limit = (ceil_i * (st[c, S_NUM] + total[i])) // BP
+                room = limit - st[c, S_PAID] - basic_v - crit
                 if room < 0:
                     room = 0
                 if a_pay > room:
@@ -236,7 +348,7 @@ def settle_claims(
                 if pending > room - a_pay - t_paid:
                     pending = room - a_pay - t_paid
             st[c, S_NUM] += total[i]
-            st[c, S_PAID] += basic[i] + crit + a_pay + t_paid
+            st[c, S_PAID] += basic_v + crit + a_pay + t_paid
         # -- commit --------------------------------------------------------------------------------
         if a_slot >= 0:
             st[a_slot, S_NUM] += base
@@ -256,6 +368,6 @@ def settle_claims(
         out_assist[i] = a_pay
         out_tilted[i] = t_paid
         out_pending[i] = pending
-        out_personal[i] = total[i] - basic[i] - crit - a_pay - t_paid
+        out_personal[i] = total[i] - basic_v - crit - a_pay - t_paid
         out_status[i] = ST_PAID if t_paid > 0 else (ST_PENDING if pending > 0 else ST_NONE)
-    return out_critical, out_assist, out_tilted, out_pending, out_personal, out_status
+    return out_critical, out_assist, out_tilted, out_pending, out_personal, out_status, problem, lowest

@@ -1,7 +1,9 @@
-"""Per-claim plan for the kernel: policy version, category, period, and every parameter resolved.
+"""Per-claim plan for the kernel: the claim's keys (person, version, category, visit, period …) and small tables.
 
 Everything here is vectorised over claims (numpy, Arrow); Python loops run over policy versions,
-categories, visit types and years only. The rules are the engine's (sanchong.engine): this module
+categories, visit types and years only. The parameters themselves (line, rates, caps, deductibles, tilted
+kind, critical mode) live in small per-(version, category, visit, year) tables the kernel looks up per claim.
+The rules are the engine's (sanchong.engine): this module
 encodes the same decisions as arrays, and tests prove batch equals online row by row.
 """
 
@@ -48,6 +50,10 @@ class Plan:
     segments: tuple[np.ndarray, np.ndarray, np.ndarray] = (np.zeros((1, 1), np.int64), np.zeros((1, 1), np.int64), np.zeros(1, np.int64))
     version: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
     category: np.ndarray = field(default_factory=lambda: np.zeros(0, np.int64))
+    tables: dict[str, Any] = field(default_factory=dict)
+    messages: list[Any] = field(default_factory=list)
+    fail: Any = None
+    ranking: Any = None
 
 
 def _fail(tables: ClaimTables, index: int, field: str, cause: str, cause_en: str) -> SettlementError:
@@ -139,30 +145,41 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
     pid = joined
     npersons = persons.num_rows
     date = days(c["date"])
-    year = year_of(date)
+    day0 = int(date.min()) if n else 0
+    day_range = np.arange(day0, (int(date.max()) if n else 0) + 1, dtype=np.int64)
+    year_of_day = year_of(day_range)
     visit = codes(c["visit"], VISITS, "visit")
     treated = codes(c["treated"], TREATED, "treated")
     in_province = np.asarray(pc.fill_null(c["in_province"], True).to_numpy(zero_copy_only=False), dtype=bool)
     total, in_scope, basic, critical = fen(c["total"]), fen(c["in_scope"]), fen(c["basic"]), fen(c["critical"])
-    insurance = np.asarray(pc.index_in(persons["insurance"], value_set=pa.array(INSURANCE)).to_numpy(zero_copy_only=False))
+    insurance = fen(pc.index_in(persons["insurance"], value_set=pa.array(INSURANCE)))
     order = Ranking(pid, date)
+    year_cache: list[np.ndarray] = []
 
-    # -- policy version by service date (DESIGN §4) -------------------------------------------------
-    vidx = np.full(n, -1, np.int64)
+    def year() -> np.ndarray:
+        """Each claim's year (computed only where a step needs it per claim)."""
+        if not year_cache:
+            year_cache.append(year_of_day[date - day0])
+        return year_cache[0]
+
+    # -- policy version by service date (DESIGN §4): a table by day, gathered once ---------------------
+    version_of_day = np.full(day_range.shape[0], -1, np.int8)
     for index, policy in enumerate(versions):
         start = (np.datetime64(policy.effective_from) - np.datetime64("1970-01-01")).astype(np.int64)
         end = FAR if policy.effective_to is None else (np.datetime64(policy.effective_to) - np.datetime64("1970-01-01")).astype(np.int64)
-        vidx[(date >= start) & (date <= end)] = index
-    if (vidx < 0).any():
+        version_of_day[(day_range >= start) & (day_range <= end)] = index
+    vidx = version_of_day[date - day0]
+    if (version_of_day < 0).any() and (vidx < 0).any():
         bad = _first(vidx < 0, order)
         raise _fail(
             tables, bad, "date", f"服务日期 {c['date'][bad].as_py()} 不在任何政策版本有效期内", "no policy version on the service date"
         )
 
     # -- suspensions (R11) --------------------------------------------------------------------------
-    suspended = np.zeros(n, bool)
+    suspended = np.zeros(0, bool)  # empty: nobody suspended
     s = tables.suspensions
     if s.num_rows:
+        suspended = np.zeros(n, bool)
         s_pid = _index(s["psn_no"], persons)
         pc_claim, pc_item = pairs(s_pid, pid, npersons)
         s_from, s_to = days(s["valid_from"]), days(s["valid_to"])
@@ -202,9 +219,13 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
             w_to[v, sel] = np.where(i_to[sel] < FAR, i_to[sel], add_months(i_from[sel], 12) - 1)
             is_bp[v, sel] = True
     category = np.zeros(n, np.int64)
-    assist_key = year.copy()
-    group = np.zeros(n, bool)
-    retro_cat = np.zeros(n, np.int64)
+    assist_key = np.zeros(0, np.int64)  # empty: the claim's year
+    group = np.zeros(0, bool)  # empty: nobody in the critical-illness groups
+    retro_cat = np.zeros(0, np.int64)  # empty: no retroactive tilted category
+    if any(_names(policy, "critical.groups") for policy in versions):
+        group = np.zeros(n, bool)
+    if any(policy.value("tilted.retro_months") for policy in versions):
+        retro_cat = np.zeros(n, np.int64)
     if m:
         p_claim, p_item = pairs(i_pid, pid, npersons)
         p_v = vidx[p_claim]
@@ -218,7 +239,9 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
         category[found] = best[found] // (m + 1)
         chosen = np.where(found, best % (m + 1), 0)
         bp_claim = found & is_bp[vidx, chosen]
-        assist_key[bp_claim] = 10_000_000 + w_from[vidx[bp_claim], chosen[bp_claim]]
+        if bp_claim.any():
+            assist_key = year().copy()
+            assist_key[bp_claim] = 10_000_000 + w_from[vidx[bp_claim], chosen[bp_claim]]
         for v, policy in enumerate(versions):  # Weihai: the identities with the critical-illness bands (R10)
             groups = _names(policy, "critical.groups")
             if groups:
@@ -235,8 +258,7 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
                 retro_cat[hit] = rbest[hit]
 
     # -- approvals (first matching approval, as engine.run.approval_for) ------------------------------
-    approved = np.zeros(n, bool)
-    approved_rate = np.full(n, -1, np.int64)
+    approved_rate = np.zeros(0, np.int64)  # per claim −2: no approval, −1: approved without a rate, else the rate; empty: none
     a = tables.approvals
     if a is not None and a.num_rows:
         a_pid = _index(a["psn_no"], persons)
@@ -263,29 +285,29 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
             ykeys = np.array(list(lookup.keys()), np.int64)
             yvals = np.array(list(lookup.values()), np.int64)
             sorter = np.argsort(ykeys)
-            probe_year = pid * 10000 + year
+            probe_year = pid * 10000 + year()
             pos = np.searchsorted(ykeys, probe_year, sorter=sorter)
             pos = np.minimum(pos, len(ykeys) - 1)
             match = ykeys[sorter[pos]] == probe_year
             by_year = np.where(match, yvals[sorter[pos]], -1)
         both = np.where((by_claim >= 0) & (by_year >= 0), np.minimum(by_claim, by_year), np.maximum(by_claim, by_year))
-        approved = both >= 0
         rates = np.array([-1 if r is None else r for r in a_rate], np.int64)
-        approved_rate = np.where(approved, rates[np.maximum(both, 0)], -1)
+        approved_rate = np.where(both >= 0, rates[np.maximum(both, 0)], -2)
 
     plan = Plan(_date_order(date))
     plan.version = vidx
     plan.category = category
-    cols = _parameters(
-        tables, versions, statistics, order, vidx, category, retro_cat, year, visit, treated, in_province, suspended, basic, critical,
-        group, insurance[pid], approved, approved_rate, in_scope,
+    year0, years = (int(year_of_day[0]), int(year_of_day[-1] - year_of_day[0]) + 1) if n else (0, 1)
+    small, plan.messages = _tables(versions, statistics, year0, years)
+    plan.columns = dict(
+        person=pid, date=date, total=total, in_scope=in_scope, basic_raw=basic, critical_raw=critical, suspended=suspended,
+        category=category, retro_cat=retro_cat, assist_key=assist_key, version=vidx, visit=visit, treated=treated,
+        in_province=in_province, group=group, approved_rate=approved_rate,
     )  # fmt: skip
-    cols.update(
-        person=pid, year=year, total=total, in_scope=in_scope, basic=np.maximum(basic, 0), critical_given=np.maximum(critical, 0),
-        suspended=suspended, category=category, assist_key=assist_key,
-    )  # fmt: skip
-    plan.columns = cols
+    plan.tables = dict(insurance=insurance, day0=day0, year_of_day=year_of_day, **small)
     plan.segments = _segment_tables(versions)
+    plan.fail = lambda index, field, cause, cause_en: _fail(tables, index, field, cause, cause_en)
+    plan.ranking = order
     return plan
 
 
@@ -310,42 +332,34 @@ def _cap(policy: Policy, key: str) -> int:
     return k.NO_CAP if value is None or not isinstance(value, int) else value
 
 
-def _parameters(
-    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: Ranking, vidx: np.ndarray, category: np.ndarray,
-    retro_cat: np.ndarray, year: np.ndarray, visit: np.ndarray, treated: np.ndarray, in_province: np.ndarray, suspended: np.ndarray,
-    basic: np.ndarray, critical: np.ndarray, group: np.ndarray, insurance: np.ndarray, approved: np.ndarray, approved_rate: np.ndarray,
-    in_scope: np.ndarray,
-) -> dict[str, np.ndarray]:  # fmt: skip
-    """Every per-claim parameter the kernel needs, gathered from small per-(version, category, visit) tables."""
-    n = vidx.shape[0]
+Message = tuple[str, str, str] | BaseException | None
+
+
+def _tables(versions: list[Policy], statistics: Statistics, year0: int, years: int) -> tuple[dict[str, Any], list[Message]]:
+    """The small per-(version, category, visit, year) tables the kernel looks each claim's parameters up in.
+
+    Also the problem messages by code (kernel.P_* first, then each deductible that cannot be resolved, then
+    inconsistent amounts): a claim meets a problem only when it needs that entry, so every entry is tried here
+    and its error kept for the kernel to report against the first claim (in processing order) that needs it.
+    """
     nv, nvis = len(versions), len(VISITS)
-    unreferred = treated == TREATED.index("unreferred")
     line_t = np.zeros((nv, 5, nvis), np.int64)
     rate_t = np.zeros((nv, 5, nvis), np.int64)
-    cap_t = np.full((nv, 5, 3), k.NO_CAP, np.int64)
-    referral = np.zeros(nv, bool)
-    t_kind_v = np.zeros(nv, np.int64)
-    t_rate_t = np.full((nv, 5), -1, np.int64)
-    t_cap_t = np.full((nv, 5), k.NO_CAP, np.int64)
+    per_category = np.zeros((nv, 5, k.C_FIELDS), np.int64)
+    per_category[:, :, k.C_T_RATE] = -1
+    per_category[:, :, [k.C_T_CAP, k.C_CAP_MAIN, k.C_CAP_GENERAL]] = k.NO_CAP
+    per_version = np.zeros((nv, k.V_FIELDS), np.int64)
     t_visit = np.zeros((nv, nvis), bool)
     t_treated = np.zeros((nv, len(TREATED)), bool)
-    t_in_prov = np.zeros(nv, bool)
-    t_needs = np.zeros(nv, bool)
-    t_rate_adjustable = np.zeros(nv, bool)
-    ceil = np.zeros(nv, np.int64)
     crit_visit = np.zeros((nv, nvis), bool)
-    crit_listed = np.zeros(nv, bool)
-    sd_rate_v = np.full(nv, -1, np.int64)
-    sd_cap_v = np.full(nv, k.NO_CAP, np.int64)
-    has_segments = np.zeros(nv, bool)
-    generic = np.zeros(nv, bool)
     for v, p in enumerate(versions):
-        referral[v] = bool(p.value("assistance.requires_referral", False))
+        pv = per_version[v]
+        pv[k.V_REFERRAL] = bool(p.value("assistance.requires_referral", False))
         assist_visits = p.value("assistance.visits", ()) or ()
         general_visits = p.value("general_outpatient.visits", ()) or ()
         for cat in range(1, 5):
-            cap_t[v, cat, k.LINE_MAIN] = _cap(p, f"assistance.cap.cat{cat}")
-            cap_t[v, cat, k.LINE_GENERAL] = _cap(p, f"general_outpatient.cap.cat{cat}")
+            per_category[v, cat, k.C_CAP_MAIN] = _cap(p, f"assistance.cap.cat{cat}")
+            per_category[v, cat, k.C_CAP_GENERAL] = _cap(p, f"general_outpatient.cap.cat{cat}")
             for x, name in enumerate(VISITS):
                 mapped = str(p.value(f"assistance.as_visit.{name}", name))
                 if mapped in general_visits:  # type: ignore[operator]
@@ -358,141 +372,57 @@ def _parameters(
                     use = key if mapped in OUTPATIENT_VISITS and p.value(key) is not None else f"assistance.rate.cat{cat}"
                     rate_t[v, cat, x] = bp(p.value(use))
             if p.value(f"tilted.rate.cat{cat}") is not None:
-                t_rate_t[v, cat] = bp(p.value(f"tilted.rate.cat{cat}"))
-                t_cap_t[v, cat] = _cap(p, f"tilted.cap.cat{cat}")
+                per_category[v, cat, k.C_T_RATE] = bp(p.value(f"tilted.rate.cat{cat}"))
+                per_category[v, cat, k.C_T_CAP] = _cap(p, f"tilted.cap.cat{cat}")
         base = p.value("tilted.base")
-        t_kind_v[v] = {None: k.T_NONE, "above_cap": k.T_ABOVE_CAP, "remaining_burden": k.T_REMAINING}[base]  # type: ignore[index]
+        pv[k.V_T_KIND] = {None: k.T_NONE, "above_cap": k.T_ABOVE_CAP, "remaining_burden": k.T_REMAINING}[base]  # type: ignore[index]
         for x, name in enumerate(VISITS):
             t_visit[v, x] = name in (p.value("tilted.visits", ()) or ())  # type: ignore[operator]
             crit_visit[v, x] = name in (p.value("critical.visits", ("inpatient", "chronic_outpatient", "special_drug")) or ())  # type: ignore[operator]
         for x, name in enumerate(TREATED):
             t_treated[v, x] = name in (p.value("tilted.treated", ()) or ())  # type: ignore[operator]
-        t_in_prov[v] = bool(p.value("tilted.in_province", False))
-        t_needs[v] = bool(p.value("tilted.approval", False))
-        t_rate_adjustable[v] = p.value("tilted.rate_max") is not None
-        ceil[v] = bp(p.value("ceiling.ratio")) if p.value("ceiling.ratio") is not None else 0
-        crit_listed[v] = p.value("critical.visits") is not None
+        pv[k.V_T_IN_PROV] = bool(p.value("tilted.in_province", False))
+        pv[k.V_T_NEEDS] = bool(p.value("tilted.approval", False))
+        pv[k.V_T_RATE_ADJ] = p.value("tilted.rate_max") is not None
+        pv[k.V_CEIL] = bp(p.value("ceiling.ratio")) if p.value("ceiling.ratio") is not None else 0
+        pv[k.V_CRIT_LISTED] = p.value("critical.visits") is not None
+        pv[k.V_SD_RATE], pv[k.V_SD_CAP] = -1, k.NO_CAP
         if p.value("critical.special_drug.rate") is not None:
             if p.value("critical.special_drug.deductible") not in (None, 0):
                 raise NotImplementedError("batch engine: a special-drug critical deductible is not supported yet")
-            sd_rate_v[v] = bp(p.value("critical.special_drug.rate"))
-            sd_cap_v[v] = _cap(p, "critical.special_drug.cap")
-        has_segments[v] = p.value("critical.segments.resident") is not None
-        generic[v] = p.value("critical.deductible") is not None and p.value("critical.rate") is not None
+            pv[k.V_SD_RATE] = bp(p.value("critical.special_drug.rate"))
+            pv[k.V_SD_CAP] = _cap(p, "critical.special_drug.cap")
+        pv[k.V_HAS_SEGMENTS] = p.value("critical.segments.resident") is not None
+        pv[k.V_GENERIC] = p.value("critical.deductible") is not None and p.value("critical.rate") is not None
 
-    live = ~suspended
-    problems: list[tuple[np.ndarray, str, str, str]] = []
-    # -- critical mode (R10) -----------------------------------------------------------------------------
-    special = (visit == VISITS.index("special_drug")) & (sd_rate_v[vidx] >= 0)
-    given = critical >= 0
-    mode = np.full(n, k.CRIT_GIVEN, np.int64)
-    zero = ~given & crit_listed[vidx] & ~crit_visit[vidx, visit]
-    mode[zero] = k.CRIT_ZERO
-    mode[~given & ~zero & special] = k.CRIT_SPECIAL
-    seg = ~given & ~zero & ~special & group & has_segments[vidx]
-    mode[seg] = k.CRIT_SEGMENTS
-    missing = ~given & ~zero & ~special & ~seg
-    problems.append(
-        (
-            live & missing & generic[vidx],
-            "critical",
-            "批量引擎暂不支持通用大病保险参数",
-            "generic critical parameters not supported in batch",
-        )
-    )
-    problems.append(
-        (live & missing, "critical", "未提供大病保险支付额，且政策对此类费用未规定大病保险参数（本地参数）", "critical not given")
-    )
-    problems.append((live & seg & (insurance < 0), "insurance", "需要参保类型以确定大病保险分段比例", "insurance type needed"))
-    problems.append((live & (basic < 0), "basic", "未提供基本医保统筹支付额", "basic not given"))
-    seg_table = np.where(seg, vidx * 2 + np.maximum(insurance, 0), -1)
-    seg_table = np.where(given & ~special & crit_visit[vidx, visit], 0, seg_table)
-    sd_rate = np.where(special, sd_rate_v[vidx], -1)
-    sd_cap = sd_cap_v[vidx]
-
-    # -- assistance line and its parameters ---------------------------------------------------------------
-    line = line_t[vidx, category, visit]
-    line[(category == 0) | (referral[vidx] & unreferred) | suspended] = k.LINE_NONE
-    a_rate = rate_t[vidx, category, visit]
-    a_cap = cap_t[vidx, category, line]
-    a_ded = _deductibles(tables, versions, statistics, order, vidx, category, year, line, problems)
-
-    # -- tilted ------------------------------------------------------------------------------------------------
-    tcat = np.where(category > 0, category, retro_cat)
-    kind = np.where(category > 0, t_kind_v[vidx], np.where(retro_cat > 0, k.T_RETRO, k.T_NONE))
-    kind[t_kind_v[vidx] == k.T_NONE] = k.T_NONE
-    ok = (t_rate_t[vidx, tcat] >= 0) & t_visit[vidx, visit] & t_treated[vidx, treated] & (in_province | ~t_in_prov[vidx])
-    kind[~ok | suspended | (tcat == 0)] = k.T_NONE
-    kind[(kind == k.T_ABOVE_CAP) & (line == k.LINE_NONE)] = k.T_NONE
-    t_rate = np.where(approved & t_rate_adjustable[vidx] & (approved_rate >= 0), approved_rate, t_rate_t[vidx, tcat])
-    t_ded = _tilted_deductibles(tables, versions, statistics, order, vidx, tcat, year, kind, problems)
-    for mask, name, cause, cause_en in problems:
-        if mask.any():
-            raise _fail(tables, _first(mask, order), name, cause, cause_en)
-    bad = live & (
-        (basic > in_scope) | (np.maximum(basic, 0) + np.maximum(critical, 0) > in_scope) | (in_scope > fen(tables.claims["total"]))
-    )
-    if bad.any():
-        raise _fail(
-            tables, _first(bad, order), "in_scope", "金额不一致：基本医保、大病保险或政策范围内费用超出上限", "amounts inconsistent"
-        )
-    return {
-        "crit_mode": mode, "seg_table": seg_table, "sd_rate": sd_rate, "sd_cap": sd_cap, "line": line, "a_ded": a_ded,
-        "a_rate": a_rate, "a_cap": a_cap, "t_kind": kind, "t_cat_ok": kind != k.T_NONE, "t_ded": t_ded, "t_rate": t_rate,
-        "t_cap": t_cap_t[vidx, tcat], "t_needs": t_needs[vidx], "t_approved": approved, "ceil_rate": ceil[vidx],
-    }  # fmt: skip
-
-
-def _resolve(
-    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: Ranking, need: np.ndarray,
-    vidx: np.ndarray, cat: np.ndarray, year: np.ndarray, key_of: Any, problems: list[Any],
-) -> np.ndarray:  # fmt: skip
-    """A year-dependent amount (deductibles: fixed, published or X % of last year's statistic) per claim."""
-    out = np.zeros(vidx.shape[0], np.int64)
-    if not need.any():
-        return out
-    # a dense (version, category, year) table: O(n) with bincount and a gather, no sort of the claims
-    first_year = int(year.min())
-    years = int(year.max()) - first_year + 1
-    combo = (vidx * 5 + cat) * years + (year - first_year)
-    present = np.flatnonzero(np.bincount(combo[need], minlength=len(versions) * 5 * years))
-    values = np.zeros(len(versions) * 5 * years, np.int64)
-    for key in present.tolist():
-        v, c, y = key // years // 5, key // years % 5, key % years + first_year
-        try:
-            values[key] = Params(versions[v], statistics, "").amount(key_of(v, c), y).value
-        except SettlementError as error:
-            mask = need & (combo == key)
-            problems.append((mask, error.field, error.cause, error.cause_en))
-    return np.where(need, values[combo], 0)
-
-
-def _deductibles(
-    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: Ranking, vidx: np.ndarray, cat: np.ndarray,
-    year: np.ndarray, line: np.ndarray, problems: list[Any],
-) -> np.ndarray:  # fmt: skip
-    main = _resolve(
-        tables, versions, statistics, order, line == k.LINE_MAIN, vidx, cat, year, lambda v, c: f"assistance.deductible.cat{c}", problems
-    )
-    general = _resolve(
-        tables,
-        versions,
-        statistics,
-        order,
-        line == k.LINE_GENERAL,
-        vidx,
-        cat,
-        year,
-        lambda v, c: f"general_outpatient.deductible.cat{c}",
-        problems,
-    )
-    return np.where(line == k.LINE_GENERAL, general, main)
-
-
-def _tilted_deductibles(
-    tables: ClaimTables, versions: list[Policy], statistics: Statistics, order: Ranking, vidx: np.ndarray, cat: np.ndarray,
-    year: np.ndarray, kind: np.ndarray, problems: list[Any],
-) -> np.ndarray:  # fmt: skip
-    return _resolve(
-        tables, versions, statistics, order, kind != k.T_NONE, vidx, cat, year, lambda v, c: f"tilted.deductible.cat{c}", problems
-    )
+    messages: list[Message] = [
+        ("critical", "批量引擎暂不支持通用大病保险参数", "generic critical parameters not supported in batch"),
+        ("critical", "未提供大病保险支付额，且政策对此类费用未规定大病保险参数（本地参数）", "critical not given"),
+        ("insurance", "需要参保类型以确定大病保险分段比例", "insurance type needed"),
+        ("basic", "未提供基本医保统筹支付额", "basic not given"),
+    ]
+    # deductibles by (version, category, year): fixed, published or X % of last year's statistic (DESIGN §3.7)
+    size = nv * 5 * years
+    ded = np.zeros((3, size), np.int64)
+    ded_err = np.full((3, size), -1, np.int64)
+    for which, key_of in enumerate(("assistance.deductible.cat{}", "general_outpatient.deductible.cat{}", "tilted.deductible.cat{}")):
+        for v in range(nv):
+            for cat in range(1, 5):
+                for y in range(years):
+                    slot = (v * 5 + cat) * years + y
+                    try:
+                        ded[which, slot] = Params(versions[v], statistics, "").amount(key_of.format(cat), year0 + y).value
+                    except SettlementError as error:
+                        ded_err[which, slot] = len(messages)
+                        messages.append((error.field, error.cause, error.cause_en))
+                    except Exception as error:  # raised only if a claim needs this entry, as before
+                        ded_err[which, slot] = len(messages)
+                        messages.append(error)
+    amounts = len(messages)
+    messages.append(("in_scope", "金额不一致：基本医保、大病保险或政策范围内费用超出上限", "amounts inconsistent"))
+    small = dict(
+        per_version=per_version, per_category=per_category, line_t=line_t, rate_t=rate_t, t_visit=t_visit, t_treated=t_treated,
+        crit_visit=crit_visit, ded=ded, ded_err=ded_err, year0=year0, years=years, special_drug=VISITS.index("special_drug"),
+        unreferred=TREATED.index("unreferred"), amounts_code=amounts,
+    )  # fmt: skip
+    return small, messages

@@ -97,16 +97,36 @@ def _probe(table: Any, data: Any, width: int, start: int, stop: int, out: Any) -
         out[row] = found
 
 
+class Index:
+    """The hash table of one key column (persons' psn_no), built once and probed by every table that names persons."""
+
+    def __init__(self, keys: pa.ChunkedArray | pa.Array) -> None:
+        held = _fixed_bytes(keys)
+        self.width = 0 if held is None else held[1]
+        self.table = None if held is None else _build(_table(len(keys)), held[0], held[1], len(keys))
+
+    def rows(self, codes: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
+        """Row of each code (−1: absent), as pc.index_in; None when the codes or keys are not of one short width."""
+        probe = _fixed_bytes(codes)
+        if probe is None or self.table is None or probe[1] != self.width:
+            return None
+        (data, width), n = probe, len(codes)
+        out = np.empty(n, np.int64)
+        if n < 100_000:
+            _probe(self.table, data, width, 0, n, out)
+            return out
+        half = n // 2
+        with ThreadPoolExecutor(2) as pool:
+            for done in [
+                pool.submit(_probe, self.table, data, width, 0, half, out),
+                pool.submit(_probe, self.table, data, width, half, n, out),
+            ]:
+                done.result()
+        return out
+
+
 def rows_of(codes: pa.ChunkedArray | pa.Array, keys: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
     """Row in `keys` of each code (−1: absent), as pc.index_in; None when the codes are not of one short width."""
-    probe, held = _fixed_bytes(codes), _fixed_bytes(keys)
-    if probe is None or held is None or probe[1] != held[1]:
+    if _fixed_bytes(codes) is None:
         return None
-    (data, width), n = probe, len(codes)
-    table = _build(_table(len(keys)), held[0], width, len(keys))
-    out = np.empty(n, np.int64)
-    half = n // 2
-    with ThreadPoolExecutor(2) as pool:
-        for done in [pool.submit(_probe, table, data, width, 0, half, out), pool.submit(_probe, table, data, width, half, n, out)]:
-            done.result()
-    return out
+    return Index(keys).rows(codes)

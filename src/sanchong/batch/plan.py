@@ -22,8 +22,9 @@ from ..engine.money import parse_rate
 from ..engine.params import Params
 from ..policy.model import Policy, Statistics
 from . import kernel as k
-from .columns import FAR, ClaimTables, add_months, codes, days, fen, month_start, pairs, year_of
-from .join import rows_of
+from .columns import FAR, ClaimTables, add_months, codes, days, fen, month_start, year_of
+from .facts import claim_facts
+from .join import Index
 
 BP = 10000
 
@@ -65,8 +66,13 @@ def _names(policy: Policy, key: str) -> tuple[str, ...]:
     return value if isinstance(value, tuple) else ()
 
 
-def _index(column: Any, persons: pa.Table) -> np.ndarray:
+def _index(column: Any, persons: pa.Table, index: Index | None = None) -> np.ndarray:
     """Row of each psn_no in persons; a row about an unknown person is an error."""
+    found = None if index is None else index.rows(column)
+    if found is not None:
+        if (found < 0).any():
+            raise SettlementError(None, "psn_no", f"未知人员 {column[int(np.flatnonzero(found < 0)[0])].as_py()}", "unknown person")
+        return found
     if 4 * len(column) < persons.num_rows:  # a small table (identities, suspensions): hash its few names, probe persons
         names = pc.unique(column)
         slot = pc.index_in(persons["psn_no"], value_set=names)
@@ -81,6 +87,14 @@ def _index(column: Any, persons: pa.Table) -> np.ndarray:
     if found.null_count:
         raise SettlementError(None, "psn_no", f"未知人员 {pc.filter(column, pc.is_null(found))[0].as_py()}", "unknown person")
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+
+
+def _lists(owner: np.ndarray, owners: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each owner's items in input order, as lists: items[start[o]:start[o + 1]] (compressed sparse rows)."""
+    start = np.zeros(owners + 1, np.int64)
+    if owner.shape[0]:
+        np.cumsum(np.bincount(owner, minlength=owners), out=start[1:])
+    return start, np.argsort(owner, kind="stable")
 
 
 def _processing_order(pid: np.ndarray, date: np.ndarray) -> np.ndarray:
@@ -135,7 +149,8 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
     c = tables.claims
     n = c.num_rows
     persons = tables.persons
-    joined = rows_of(c["psn_no"], persons["psn_no"])
+    person_index = Index(persons["psn_no"])
+    joined = person_index.rows(c["psn_no"])
     if joined is None:  # codes of mixed or long widths: pyarrow's hash join
         found = pc.index_in(c["psn_no"], value_set=persons["psn_no"])
         joined = np.asarray(pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)
@@ -175,21 +190,16 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
             tables, bad, "date", f"服务日期 {c['date'][bad].as_py()} 不在任何政策版本有效期内", "no policy version on the service date"
         )
 
-    # -- suspensions (R11) --------------------------------------------------------------------------
-    suspended = np.zeros(0, bool)  # empty: nobody suspended
+    # -- suspensions (R11) and identities: the person's items as lists (CSR), read per claim by facts.claim_facts --
     s = tables.suspensions
-    if s.num_rows:
-        suspended = np.zeros(n, bool)
-        s_pid = _index(s["psn_no"], persons)
-        pc_claim, pc_item = pairs(s_pid, pid, npersons)
-        s_from, s_to = days(s["valid_from"]), days(s["valid_to"])
-        hit = (s_from[pc_item] <= date[pc_claim]) & (date[pc_claim] <= s_to[pc_item])
-        suspended[pc_claim[hit]] = True
+    s_pid = _index(s["psn_no"], persons, person_index) if s.num_rows else np.zeros(0, np.int64)
+    s_start, s_items = _lists(s_pid, npersons)
+    s_from, s_to = (days(s["valid_from"]), days(s["valid_to"])) if s.num_rows else (np.zeros(0, np.int64), np.zeros(0, np.int64))
 
     # -- identities: category by version, windows (benefit periods), best per claim ----------------------
     ids = tables.identities
     m = ids.num_rows
-    i_pid = _index(ids["psn_no"], persons)
+    i_pid = _index(ids["psn_no"], persons, person_index) if m else np.zeros(0, np.int64)
     i_type = codes(ids["type"], IDENTITY_TYPES, "identities.type") if m else np.zeros(0, np.int64)
     i_own = fen(ids["category"], 0) if m else np.zeros(0, np.int64)
     i_from = days(ids["valid_from"]) if m else np.zeros(0, np.int64)
@@ -200,6 +210,9 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
     w_from = np.tile(i_from, (nv, 1))
     w_to = np.tile(i_to, (nv, 1))
     is_bp = np.zeros((nv, m), bool)
+    group_type = np.zeros((nv, len(IDENTITY_TYPES)), bool)
+    back = np.zeros((nv, m), np.int64)
+    retro_on = np.zeros(nv, bool)
     for v, policy in enumerate(versions):
         fixed = set(_names(policy, "categories.fixed_by_rule"))
         for t, name in enumerate(IDENTITY_TYPES):
@@ -218,50 +231,24 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
             w_from[v, sel] = add_months(month_start(i_applied[sel]), -lookback)
             w_to[v, sel] = np.where(i_to[sel] < FAR, i_to[sel], add_months(i_from[sel], 12) - 1)
             is_bp[v, sel] = True
-    category = np.zeros(n, np.int64)
-    assist_key = np.zeros(0, np.int64)  # empty: the claim's year
-    group = np.zeros(0, bool)  # empty: nobody in the critical-illness groups
-    retro_cat = np.zeros(0, np.int64)  # empty: no retroactive tilted category
-    if any(_names(policy, "critical.groups") for policy in versions):
-        group = np.zeros(n, bool)
-    if any(policy.value("tilted.retro_months") for policy in versions):
-        retro_cat = np.zeros(n, np.int64)
-    if m:
-        p_claim, p_item = pairs(i_pid, pid, npersons)
-        p_v = vidx[p_claim]
-        p_cat = i_cat[p_v, p_item]
-        p_day = date[p_claim]
-        cover = (p_cat > 0) & (w_from[p_v, p_item] <= p_day) & (p_day <= w_to[p_v, p_item])
-        best = np.full(n, np.iinfo(np.int64).max, np.int64)
-        key = p_cat * (m + 1) + p_item  # lowest category; among equals, the identity listed first
-        np.minimum.at(best, p_claim[cover], key[cover])
-        found = best < np.iinfo(np.int64).max
-        category[found] = best[found] // (m + 1)
-        chosen = np.where(found, best % (m + 1), 0)
-        bp_claim = found & is_bp[vidx, chosen]
-        if bp_claim.any():
-            assist_key = year().copy()
-            assist_key[bp_claim] = 10_000_000 + w_from[vidx[bp_claim], chosen[bp_claim]]
-        for v, policy in enumerate(versions):  # Weihai: the identities with the critical-illness bands (R10)
-            groups = _names(policy, "critical.groups")
-            if groups:
-                gsel = np.isin(i_type[p_item], [IDENTITY_TYPES.index(g) for g in groups])
-                plain = gsel & (p_v == v) & (i_from[p_item] <= p_day) & (p_day <= i_to[p_item])
-                group[p_claim[plain]] = True
-            months = policy.value("tilted.retro_months")
-            if months:  # Yichun: claims within N months before an identification (R8)
-                back = add_months(i_from, -int(months))  # type: ignore[call-overload]
-                near = (p_v == v) & (p_cat > 0) & (back[p_item] <= p_day) & (p_day < i_from[p_item]) & (category[p_claim] == 0)
-                rbest = np.full(n, 9, np.int64)
-                np.minimum.at(rbest, p_claim[near], p_cat[near])
-                hit = (rbest < 9) & (vidx == v)
-                retro_cat[hit] = rbest[hit]
+        for g in _names(policy, "critical.groups"):  # Weihai: the identities with the critical-illness bands (R10)
+            group_type[v, IDENTITY_TYPES.index(g)] = True
+        months = policy.value("tilted.retro_months")
+        if months:  # Yichun: claims within N months before an identification (R8)
+            back[v] = add_months(i_from, -int(months))  # type: ignore[call-overload]
+            retro_on[v] = True
+    i_start, i_items = _lists(i_pid, npersons)
+    suspended, category, assist_key, group, retro_cat = claim_facts(
+        pid, date, vidx, day0, year_of_day, s_start, s_items, s_from, s_to, i_start, i_items, i_cat, w_from, w_to, is_bp,
+        i_type, i_from, i_to, group_type, back, retro_on, s.num_rows > 0, bool(is_bp.any()), bool(group_type.any()),
+        bool(retro_on.any()),
+    )  # fmt: skip
 
     # -- approvals (first matching approval, as engine.run.approval_for) ------------------------------
     approved_rate = np.zeros(0, np.int64)  # per claim −2: no approval, −1: approved without a rate, else the rate; empty: none
     a = tables.approvals
     if a is not None and a.num_rows:
-        a_pid = _index(a["psn_no"], persons)
+        a_pid = _index(a["psn_no"], persons, person_index)
         a_claim = a["claim_id"].to_pylist()
         a_year = fen(a["year"], 0)
         a_rate = [None if r is None else bp(parse_rate(r)) for r in a["rate"].to_pylist()]

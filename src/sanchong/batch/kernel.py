@@ -7,6 +7,7 @@ loader enforces). Amounts are int64 fen. The only non-integer quantity, the tilt
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -27,6 +28,7 @@ ST_NONE, ST_PAID, ST_PENDING = 0, 1, 2
 # tally slots per person: (line, key) → consumed num/den, paid
 L_ASSIST, L_GENERAL, L_TILTED, L_CEILING, L_SEG, L_SPECIAL = 0, 1, 2, 3, 4, 5
 SLOTS = 64
+SPLIT_AT = 200_000  # claims from which the persons are split over two threads
 
 
 @njit(cache=True)
@@ -117,35 +119,29 @@ P_FIXED = 4
 
 
 @njit(cache=True, nogil=True)
-def settle_claims(
-    order: Arr, persons: int,
+def _settle_part(
+    order: Arr, persons: int, first_person: int, stop_person: int, head: Arr,
+    out_critical: Arr, out_assist: Arr, out_tilted: Arr, out_pending: Arr, out_personal: Arr, out_status: Arr, problem: Arr,
     person: Arr, date: Arr, total: Arr, in_scope: Arr, basic_raw: Arr, critical_raw: Arr, suspended: Arr, category: Arr,
     retro_cat: Arr, assist_key: Arr, version: Arr, visit: Arr, treated: Arr, in_province: Arr, group: Arr, approved_rate: Arr,
     insurance: Arr, day0: int, year_of_day: Arr,
     per_version: Arr, per_category: Arr, line_t: Arr, rate_t: Arr, t_visit: Arr, t_treated: Arr, crit_visit: Arr,
     ded: Arr, ded_err: Arr, first_year: int, years: int, special_drug: int, unreferred: int, amounts_code: int,
     seg_start: Arr, seg_rate: Arr, seg_count: Arr,
-) -> tuple[Arr, Arr, Arr, Arr, Arr, Arr, Arr, int]:  # fmt: skip
-    """Settle claims read in `order` (by service date, then arrival; empty: as they come), each person with their own tallies.
+) -> int:  # fmt: skip
+    """Settle the claims of persons first_person ≤ p < stop_person, read in `order` (by service date, then arrival;
+    empty: as they come), each person with their own tallies.
 
     Per claim it derives the line, rates, caps, deductibles, tilted kind and critical mode from the small
     per-version tables and the claim's keys (version, category, visit, treated, …), exactly as the engine's rules.
     Optional per-claim columns (suspended, retro_cat, assist_key, group, approved_rate) may be empty: all default.
-    Returns the layer columns in input order, then per claim problem code + 1 (0: none) and the lowest code
+    Writes the layer columns in input order, and per claim problem code + 1 (0: none); returns the lowest code
     met (−1: none; the outputs are then meaningless). A person's claims are met in the engine's processing
     order, so the tallies evolve exactly as in a pass over claims sorted by person.
     """
     n = total.shape[0]
-    out_critical = np.zeros(n, np.int64)
-    out_assist = np.zeros(n, np.int64)
-    out_tilted = np.zeros(n, np.int64)
-    out_pending = np.zeros(n, np.int64)
-    out_personal = np.zeros(n, np.int64)
-    out_status = np.zeros(n, np.int8)
-    problem = np.zeros(n, np.int32)
     lowest = -1
-    head = np.full(persons, -1, np.int64)
-    size = 1024 + n // 2
+    size = 1024 + n // 4
     st = np.empty((size, 8), np.int64)  # 6 fields, padded to 64 bytes
     used = np.zeros(1, np.int64)
     indirect = order.shape[0] > 0
@@ -156,10 +152,12 @@ def settle_claims(
     has_approvals = approved_rate.shape[0] > 0
     for j in range(n):
         i = order[j] if indirect else j
+        p = person[i]
+        if p < first_person or p >= stop_person:
+            continue
         if used[0] + 4 > size:  # a claim opens at most 4 tallies
             size *= 2
             st = _grown(st, size)
-        p = person[i]
         if has_suspended and suspended[i]:
             out_personal[i] = total[i]
             continue
@@ -370,4 +368,26 @@ def settle_claims(
         out_pending[i] = pending
         out_personal[i] = total[i] - basic_v - crit - a_pay - t_paid
         out_status[i] = ST_PAID if t_paid > 0 else (ST_PENDING if pending > 0 else ST_NONE)
-    return out_critical, out_assist, out_tilted, out_pending, out_personal, out_status, problem, lowest
+    return lowest
+
+
+def settle_claims(order: Arr, persons: int, *columns: Arr) -> tuple[Arr, Arr, Arr, Arr, Arr, Arr, Arr, int]:
+    """Settle claims (see _settle_part for the arguments), the persons split in two halves settled on two threads.
+
+    Each person's tallies stay within one thread and every claim is written by its person's thread only.
+    Returns critical, assistance, tilted, pending, personal, status, problem (per claim) and the lowest problem code.
+    """
+    n = columns[2].shape[0]  # total
+    outputs: list[Any] = [np.zeros(n, np.int64) for _ in range(5)] + [np.zeros(n, np.int8), np.zeros(n, np.int32)]
+    part: Any = _settle_part
+    head = np.full(persons, -1, np.int64)
+    parts = [(0, persons // 2), (persons // 2, persons)] if n >= SPLIT_AT else [(0, persons)]
+    if len(parts) == 1:
+        lowest = [part(order, persons, 0, persons, head, *outputs, *columns)]
+    else:
+        with ThreadPoolExecutor(len(parts)) as pool:
+            runs = [pool.submit(part, order, persons, lo, hi, head, *outputs, *columns) for lo, hi in parts]
+            lowest = [run.result() for run in runs]
+    met = [code for code in lowest if code >= 0]
+    critical, assistance, tilted, pending, personal, status, problem = outputs
+    return critical, assistance, tilted, pending, personal, status, problem, min(met) if met else -1

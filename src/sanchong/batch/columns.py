@@ -30,20 +30,38 @@ class ClaimTables:
 
 
 def codes(column: pa.ChunkedArray | pa.Array, values: tuple[str, ...], what: str) -> np.ndarray:
-    """Index of each value in `values`; an unknown value is an error naming it."""
+    """Index of each value in `values` (int8); an unknown value is an error naming it.
+
+    A dictionary column (as Parquet reads a coded column with read_dictionary) maps its few dictionary
+    texts once per chunk and gathers the codes by index: no per-row string is hashed or built.
+    """
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    if chunks and all(pa.types.is_dictionary(chunk.type) and not chunk.null_count for chunk in chunks):
+        out = np.empty(len(column), np.int8)
+        at = 0
+        for chunk in chunks:
+            names = pc.cast(chunk.dictionary, pa.string())
+            table = np.asarray(pc.fill_null(pc.index_in(names, value_set=pa.array(values)), -1).to_numpy(zero_copy_only=False), np.int8)
+            got = table[np.asarray(chunk.indices.to_numpy(zero_copy_only=False))]
+            if (table < 0).any() and (got < 0).any():
+                bad = names[int(chunk.indices[int(np.flatnonzero(got < 0)[0])].as_py())].as_py()
+                raise ValueError(f"{what}: 未知代码 {bad!r} (unknown code)")
+            out[at : at + len(chunk)] = got
+            at += len(chunk)
+        return out
     found = pc.index_in(column, value_set=pa.array(values))
     if found.null_count:
         bad = pc.filter(column, pc.is_null(found))[0].as_py()
         raise ValueError(f"{what}: 未知代码 {bad!r} (unknown code)")
-    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int64)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int8)
 
 
-def days(column: pa.ChunkedArray | pa.Array, fill: np.int64 | None = None) -> np.ndarray:
-    """Dates as int64 days since 1970-01-01; nulls become `fill` (or are an error when fill is None)."""
+def days(column: pa.ChunkedArray | pa.Array, fill: np.int64 | None = None, dtype: type = np.int64) -> np.ndarray:
+    """Dates as int64 (or `dtype`) days since 1970-01-01; nulls become `fill` (or are an error when fill is None)."""
     array = pc.cast(column, pa.date32())
     if array.null_count and fill is None:
         raise ValueError("a required date is missing")
-    values = pc.fill_null(pc.cast(array, pa.int32()), 0).to_numpy(zero_copy_only=False).astype(np.int64)
+    values: np.ndarray = np.asarray(pc.fill_null(pc.cast(array, pa.int32()), 0).to_numpy(zero_copy_only=False), dtype=dtype)
     if array.null_count:
         values[np.asarray(pc.is_null(array).to_numpy(zero_copy_only=False))] = fill
     return values

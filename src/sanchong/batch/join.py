@@ -17,6 +17,20 @@ from numba import njit
 WIDEST = 16  # bytes that pack into two 64-bit words
 
 
+def _pieces(column: pa.ChunkedArray | pa.Array) -> list[tuple[np.ndarray, int, int]] | None:
+    """Per chunk its codes' bytes back to back, their common width and count (no copy); None as _fixed_bytes."""
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    pieces: list[tuple[np.ndarray, int, int]] = []
+    for chunk in chunks:
+        if len(chunk) == 0:
+            continue
+        held = _fixed_bytes(chunk)
+        if held is None or (pieces and held[1] != pieces[0][1]):
+            return None
+        pieces.append((held[0], held[1], len(chunk)))
+    return pieces or None
+
+
 def _fixed_bytes(column: pa.ChunkedArray | pa.Array) -> tuple[np.ndarray, int] | None:
     """The codes' bytes back to back and their common width; None when widths differ, a code is missing or wider."""
     array = column.combine_chunks() if isinstance(column, pa.ChunkedArray) else column
@@ -64,12 +78,15 @@ def _table(n: int) -> np.ndarray:
 
 
 @njit(cache=True, nogil=True)
-def _build(table: Any, data: Any, width: int, n: int) -> Any:
-    """Open-addressing table: per slot the two words and row + 1 (0 = empty); the first row of a code wins."""
+def _build(table: Any, data: Any, width: int, n: int, first: int = 0) -> Any:
+    """Open-addressing table: per slot the two words and row + 1 (0 = empty); the first row of a code wins.
+
+    `data` holds rows first … first + n − 1 of the key column (one chunk of it)."""
     size = table.shape[0]
     mask: Any = np.int64(size - 1)
-    for row in range(n):
-        lo, hi = _words(data, row, width)
+    for local in range(n):
+        row = first + local
+        lo, hi = _words(data, local, width)
         s = _hash(lo, hi, mask)
         while table[s, 2] != 0:
             if table[s, 0] == lo and table[s, 1] == hi:
@@ -84,6 +101,7 @@ def _build(table: Any, data: Any, width: int, n: int) -> Any:
 
 @njit(cache=True, nogil=True)
 def _probe(table: Any, data: Any, width: int, start: int, stop: int, out: Any) -> None:
+    """Rows start … stop − 1 of `data` (one chunk), answers written to out (the chunk's slice of the result)."""
     mask: Any = np.int64(table.shape[0] - 1)
     for row in range(start, stop):
         lo, hi = _words(data, row, width)
@@ -98,35 +116,43 @@ def _probe(table: Any, data: Any, width: int, start: int, stop: int, out: Any) -
 
 
 class Index:
-    """The hash table of one key column (persons' psn_no), built once and probed by every table that names persons."""
+    """The hash table of one key column (persons' psn_no), built once and probed by every table that names persons.
+
+    Both columns are read chunk by chunk in place (a Parquet file gives one chunk per row group): nothing is concatenated.
+    """
 
     def __init__(self, keys: pa.ChunkedArray | pa.Array) -> None:
-        held = _fixed_bytes(keys)
-        self.width = 0 if held is None else held[1]
-        self.table = None if held is None else _build(_table(len(keys)), held[0], held[1], len(keys))
+        pieces = _pieces(keys)
+        self.width = 0 if pieces is None else pieces[0][1]
+        self.table = None if pieces is None else _table(len(keys))
+        first = 0
+        for data, width, count in pieces or []:
+            _build(self.table, data, width, count, first)
+            first += count
 
     def rows(self, codes: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
         """Row of each code (−1: absent), as pc.index_in; None when the codes or keys are not of one short width."""
-        probe = _fixed_bytes(codes)
-        if probe is None or self.table is None or probe[1] != self.width:
+        pieces = _pieces(codes) if len(codes) else []
+        if pieces is None or self.table is None or (pieces and pieces[0][1] != self.width):
             return None
-        (data, width), n = probe, len(codes)
-        out = np.empty(n, np.int64)
-        if n < 100_000:
-            _probe(self.table, data, width, 0, n, out)
+        out = np.empty(len(codes), np.int64)
+        jobs, at = [], 0
+        for data, width, count in pieces:
+            half = count // 2 if count >= 100_000 else count  # large chunks in two halves: both cores busy
+            jobs += [(data, width, 0, half, out[at : at + count]), (data, width, half, count, out[at : at + count])]
+            at += count
+        if len(codes) < 100_000:
+            for job in jobs:
+                _probe(self.table, *job)
             return out
-        half = n // 2
         with ThreadPoolExecutor(2) as pool:
-            for done in [
-                pool.submit(_probe, self.table, data, width, 0, half, out),
-                pool.submit(_probe, self.table, data, width, half, n, out),
-            ]:
+            for done in [pool.submit(_probe, self.table, *job) for job in jobs]:
                 done.result()
         return out
 
 
 def rows_of(codes: pa.ChunkedArray | pa.Array, keys: pa.ChunkedArray | pa.Array) -> np.ndarray | None:
     """Row in `keys` of each code (−1: absent), as pc.index_in; None when the codes are not of one short width."""
-    if _fixed_bytes(codes) is None:
+    if _pieces(codes) is None:
         return None
     return Index(keys).rows(codes)

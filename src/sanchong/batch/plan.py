@@ -159,7 +159,7 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
         raise _fail(tables, bad, "person", f"未知人员 {c['psn_no'][bad].as_py()}", "unknown person")
     pid = joined
     npersons = persons.num_rows
-    date = days(c["date"])
+    date = days(c["date"], dtype=np.int32)
     day0 = int(date.min()) if n else 0
     day_range = np.arange(day0, (int(date.max()) if n else 0) + 1, dtype=np.int64)
     year_of_day = year_of(day_range)
@@ -183,7 +183,8 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
         start = (np.datetime64(policy.effective_from) - np.datetime64("1970-01-01")).astype(np.int64)
         end = FAR if policy.effective_to is None else (np.datetime64(policy.effective_to) - np.datetime64("1970-01-01")).astype(np.int64)
         version_of_day[(day_range >= start) & (day_range <= end)] = index
-    vidx = version_of_day[date - day0]
+    single = bool((version_of_day == version_of_day[0]).all())  # one version covers every day of the claims: no gather
+    vidx = np.full(n, version_of_day[0], np.int8) if single else version_of_day[date - day0]
     if (version_of_day < 0).any() and (vidx < 0).any():
         bad = _first(vidx < 0, order)
         raise _fail(
@@ -200,7 +201,7 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
     ids = tables.identities
     m = ids.num_rows
     i_pid = _index(ids["psn_no"], persons, person_index) if m else np.zeros(0, np.int64)
-    i_type = codes(ids["type"], IDENTITY_TYPES, "identities.type") if m else np.zeros(0, np.int64)
+    i_type = codes(ids["type"], IDENTITY_TYPES, "identities.type") if m else np.zeros(0, np.int8)
     i_own = fen(ids["category"], 0) if m else np.zeros(0, np.int64)
     i_from = days(ids["valid_from"]) if m else np.zeros(0, np.int64)
     i_to = days(ids["valid_to"], FAR) if m else np.zeros(0, np.int64)

@@ -23,6 +23,7 @@ USED = {
     "persons": ("psn_no", "region", "insurance"),
     "claims": ("claim_id", "psn_no", "date", "visit", "total", "in_scope", "basic", "critical", "treated", "in_province"),
 }
+CODED = {"claims": ("visit", "treated")}  # read as dictionaries: codes by index, no string per row
 
 
 def write_settlements(result: pa.Table, out: Path) -> None:
@@ -61,7 +62,8 @@ def read_tables(folder: Path) -> ClaimTables:
             return None
         used = USED.get(name)
         columns = None if used is None else [c for c in pq.read_schema(path).names if c in used]
-        return pq.read_table(path, columns=columns)
+        coded = [c for c in CODED.get(name, ()) if columns is not None and c in columns]
+        return pq.read_table(path, columns=columns, read_dictionary=coded or None)
 
     persons, identities, suspensions, claims = (table(n) for n in ("persons", "identities", "suspensions", "claims"))
     assert persons is not None and identities is not None and suspensions is not None and claims is not None

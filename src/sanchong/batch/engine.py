@@ -52,6 +52,13 @@ def _labels(codes: np.ndarray, names: list[str]) -> pa.DictionaryArray:
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(names, pa.string()))
 
 
+def _optional(category: np.ndarray) -> pa.Array:
+    """Category 1–4 as int64, null where 0 (no category): a validity bitmap over the values, no masked copy."""
+    valid = np.packbits(category > 0, bitorder="little")
+    values = category.astype(np.int64)
+    return pa.Array.from_buffers(pa.int64(), category.shape[0], [pa.py_buffer(valid), pa.py_buffer(values)])
+
+
 def run_kernel(plan: Plan, persons: int) -> tuple[np.ndarray, ...]:
     """The compiled pass over the plan's columns: critical, assistance, tilted, pending, personal, status (input order).
 
@@ -83,7 +90,7 @@ def settle_table(tables: ClaimTables, versions: list[Policy], statistics: Statis
             "claim_id": tables.claims["claim_id"],
             "psn_no": tables.claims["psn_no"],
             "policy": _labels(plan.version, [p.id for p in versions]),
-            "category": pa.array(np.where(category > 0, category, 0), mask=category == 0),
+            "category": _optional(category),
             "basic": pa.array(basic),
             "critical": pa.array(critical),
             "assistance": pa.array(assistance),

@@ -29,7 +29,7 @@ def claim_facts(
     """suspended, category, assist_key, group, retro_cat per claim (an unwanted column comes back empty)."""
     n = pid.shape[0]
     suspended = np.zeros(n if want_suspended else 0, np.bool_)
-    category = np.zeros(n, np.int64)
+    category = np.zeros(n, np.int8)
     assist_key = np.zeros(n if want_key else 0, np.int64)
     group = np.zeros(n if want_group else 0, np.bool_)
     retro_cat = np.zeros(n if want_retro else 0, np.int64)

@@ -53,27 +53,33 @@ def _cap_left(cap: int, paid: int) -> int:
     return max(cap - paid, 0)
 
 
-# a tally is one row of the pool (one cache line): its line, period key, the next tally of the same person,
-# consumed num/den and paid
-S_LINE, S_KEY, S_NEXT, S_NUM, S_DEN, S_PAID = 0, 1, 2, 3, 4, 5
+# a tally is one row of the pool (32 bytes, half a cache line): its tag (line, period key and the person's next
+# tally, packed), consumed num/den and paid
+S_TAG, S_NUM, S_DEN, S_PAID = 0, 1, 2, 3
+KEY_LIMIT = 1 << 24  # period keys: years, or 10 000 000 + a benefit period's first day
+NEXT_BITS = 32
 
 
 @njit(cache=True)
 def _slot(head: np.ndarray, person: int, st: np.ndarray, used: np.ndarray, line: int, key: int) -> int:
     """The person's tally for (line, period), created empty on first use (a list per person in one shared pool)."""
+    if key < 0 or key >= KEY_LIMIT:
+        raise ValueError("accumulator period key out of range")
+    want = (line << 24) | key
     i = head[person]
     count = 0
     while i >= 0:
-        if st[i, S_LINE] == line and st[i, S_KEY] == key:
+        tag = st[i, S_TAG]
+        if tag >> NEXT_BITS == want:
             return i
-        i = st[i, S_NEXT]
+        i = (tag & 0xFFFFFFFF) - 1
         count += 1
     if count >= SLOTS:
         raise ValueError("too many accumulator periods for one person")
     i = used[0]
-    st[i, S_LINE] = line
-    st[i, S_KEY] = key
-    st[i, S_NEXT] = head[person]
+    if i + 1 >= 1 << NEXT_BITS:
+        raise ValueError("too many accumulators")
+    st[i, S_TAG] = (want << NEXT_BITS) | (head[person] + 1)
     st[i, S_NUM] = 0
     st[i, S_DEN] = 1
     st[i, S_PAID] = 0
@@ -141,8 +147,8 @@ def _settle_part(
     """
     n = total.shape[0]
     lowest = -1
-    size = 1024 + n // 4
-    st = np.empty((size, 8), np.int64)  # 6 fields, padded to 64 bytes
+    size = 1024 + n // 2  # pages are touched only as tallies are made
+    st = np.empty((size, 4), np.int64)
     used = np.zeros(1, np.int64)
     indirect = order.shape[0] > 0
     has_suspended = suspended.shape[0] > 0

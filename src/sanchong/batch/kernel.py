@@ -28,7 +28,7 @@ ST_NONE, ST_PAID, ST_PENDING = 0, 1, 2
 # tally slots per person: (line, key) → consumed num/den, paid
 L_ASSIST, L_GENERAL, L_TILTED, L_CEILING, L_SEG, L_SPECIAL = 0, 1, 2, 3, 4, 5
 SLOTS = 64
-SPLIT_AT = 200_000  # claims from which the persons are split over two threads
+SPLIT_AT = 200_000  # claims from which the work is split over two threads (here by person, in facts by claim)
 
 
 @njit(cache=True)

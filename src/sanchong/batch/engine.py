@@ -48,8 +48,8 @@ def keep_freed_memory() -> bool:
 
 
 def _labels(codes: np.ndarray, names: list[str]) -> pa.DictionaryArray:
-    """A column of a few distinct texts as a dictionary array (codes into names): no per-row string is built."""
-    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int32)), pa.array(names, pa.string()))
+    """A column of a few distinct texts as a dictionary array (int8 codes into names): no per-row string is built."""
+    return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int8, copy=False)), pa.array(names, pa.string()))
 
 
 def _optional(category: np.ndarray) -> pa.Array:

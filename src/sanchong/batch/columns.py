@@ -87,14 +87,3 @@ def add_months(day: np.ndarray, months: int) -> np.ndarray:
 
 def month_start(day: np.ndarray) -> np.ndarray:
     return np.asarray(((EPOCH + day).astype("datetime64[M]").astype("datetime64[D]") - EPOCH).astype(np.int64), dtype=np.int64)
-
-
-def pairs(owner_of_item: np.ndarray, owner_of_claim: np.ndarray, owners: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every (claim, item) pair with the same owner, items in their input order: a vectorised join."""
-    order = np.argsort(owner_of_item, kind="stable")
-    counts = np.bincount(owner_of_item, minlength=owners)
-    starts = np.concatenate(([0], np.cumsum(counts)[:-1]))
-    per_claim = counts[owner_of_claim]
-    claim = np.repeat(np.arange(owner_of_claim.shape[0]), per_claim)
-    offsets = np.arange(claim.shape[0]) - np.repeat(np.cumsum(per_claim) - per_claim, per_claim)
-    return claim, order[np.repeat(starts[owner_of_claim], per_claim) + offsets]

@@ -24,5 +24,5 @@ def claims_of(s: SettlementService, psn_no: str, year: int | None, limit: int, o
             raise NotFound("psn_no", f"未找到人员 {psn_no}", f"no person {psn_no}")
         total = conn.execute(select(func.count()).select_from(t.claims).where(*where)).scalar_one()
         query = select(t.claims).where(*where).order_by(t.claims.c.service_date.desc(), t.claims.c.id.desc()).limit(limit).offset(offset)
-        views = [s._view(conn, row, person, row.status) for row in conn.execute(query)]
+        views = [s.view(conn, row, person, row.status) for row in conn.execute(query)]
     return int(total), views

@@ -176,7 +176,8 @@ class SettlementService:
             target.category,
         )
 
-    def _view(self, conn: Connection, row: Any, person_row: Any, status: str, adjustments: Sequence[Adjustment] = ()) -> SettlementView:
+    def view(self, conn: Connection, row: Any, person_row: Any, status: str, adjustments: Sequence[Adjustment] = ()) -> SettlementView:
+        """A stored claim as its current settlement view (net amounts by layer, the latest explanation), inside `conn`."""
         totals = repo.claim_totals(conn, [row.id])[row.id]
         latest = repo.latest_settlement(conn, row.id)
         assert latest is not None
@@ -241,7 +242,7 @@ class SettlementService:
                     raise Conflict(
                         "claim_id", f"单据 {claim.claim_id} 已以不同内容结算", f"claim {claim.claim_id} was settled with different content"
                     )
-                return self._view(conn, existing, facts.row, existing.status)
+                return self.view(conn, existing, facts.row, existing.status)
             at, new = self._now(), self._engine_claim(claim)
             if snap.latest is None or snap.latest <= claim.date:
                 after = snap.accumulators.copy()
@@ -255,7 +256,7 @@ class SettlementService:
             self._audit_new(conn, row, results[-1], at, actor)
             adjustments = self._book_differences(conn, facts, rows, results[:-1], "late-claim", actor, at)
             repo.replace_accumulators(conn, claim.person, accs)
-            return self._view(conn, row, facts.row, "settled", adjustments)
+            return self.view(conn, row, facts.row, "settled", adjustments)
 
     def _write_new(
         self, conn: Connection, facts: Facts, claim: ClaimInput, digest: str, result: Settlement, settlement_id: str,
@@ -336,7 +337,7 @@ class SettlementService:
             row = repo.find_claim(conn, region, claim_id)  # re-read inside the lock
             assert row is not None
             if row.status == "cancelled":
-                return self._view(conn, row, facts.row, "cancelled")
+                return self.view(conn, row, facts.row, "cancelled")
             at = self._now()
             totals = repo.claim_totals(conn, [row.id])[row.id]
             latest = repo.latest_settlement(conn, row.id)
@@ -351,7 +352,7 @@ class SettlementService:
                 conn, at=at, actor=actor, action="cancel", entity="claim", entity_id=claim_id, before=dict(totals), after={"reason": reason}
             )
             adjustments = self.resettle(conn, facts, "cancel", actor, at)
-            return self._view(conn, row, facts.row, "cancelled", adjustments)
+            return self.view(conn, row, facts.row, "cancelled", adjustments)
 
     def resettle(self, conn: Connection, facts: Facts, reason: str, actor: str, at: str) -> list[Adjustment]:
         """Re-settle every active claim of the person and book the differences once (补充结算)."""
@@ -395,7 +396,7 @@ class SettlementService:
             row = repo.find_claim(conn, region, claim_id)
             if row is None:
                 raise NotFound("claim_id", f"未找到单据 {claim_id}", f"no claim {claim_id}")
-            return self._view(conn, row, repo.get_person(conn, row.psn_no), row.status)
+            return self.view(conn, row, repo.get_person(conn, row.psn_no), row.status)
 
 
 class _RowLike:

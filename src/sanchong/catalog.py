@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -19,6 +20,10 @@ class Catalog:
 
     def versions(self, region: str) -> list[Policy]:
         return self.policies.get(region, [])
+
+    def version_on(self, region: str, day: dt.date) -> Policy | None:
+        """The region's version in force on the day; None when no version covers it (never a neighbour, DESIGN §4)."""
+        return next((p for p in self.versions(region) if p.in_force(day)), None)
 
     def with_statistics(self, extra: Statistics) -> Catalog:
         """A catalog whose statistics table is overridden by a bureau's own figures."""

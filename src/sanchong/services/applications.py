@@ -228,7 +228,7 @@ class ApplicationService:
 
     # -- helpers -----------------------------------------------------------------------------------------------------------
     def _policy(self, region: str, day: dt.date, field: str) -> Policy:
-        found = next((p for p in self.s.catalog.versions(region) if p.in_force(day)), None)
+        found = self.s.catalog.version_on(region, day)
         if found is None:
             raise Invalid(field, f"{day} 不在{region}任何政策版本有效期内", f"{day} is covered by no policy version of {region}")
         return found
@@ -294,7 +294,7 @@ class ApplicationService:
             for e in conn.execute(select(E).where(E.c.application_id == app_id).order_by(E.c.item_no))
         )
         adjustments = tuple(Adjustment(**a) for a in json.loads(row.adjustments)) if row.adjustments else ()
-        policy = next((p for p in self.s.catalog.versions(row.region) if p.in_force(row.applied_on)), None)
+        policy = self.s.catalog.version_on(row.region, row.applied_on)
         lookback = rules.lookback_start(policy, row.identity_type, row.applied_on) if policy else None
         fields = {k: getattr(row, k) for k in ApplicationView.__dataclass_fields__ if k not in ("evidence", "adjustments", "lookback_from")}
         fields["id_number"] = mask(row.id_number) if masked else row.id_number

@@ -73,8 +73,7 @@ class FraudService:
         self.monitoring = monitoring
 
     def _policy(self, region: str, day: dt.date) -> Policy:
-        versions = self.s.catalog.versions(region)
-        policy = next((p for p in versions if p.in_force(day)), None)
+        policy = self.s.catalog.version_on(region, day)
         if policy is None:
             raise Invalid("decision_date", f"决定日期 {day} 没有在施行的政策", f"no {region} policy is in force on {day}")
         if policy.value("fraud.suspension_months") is None:

@@ -192,7 +192,7 @@ class ListService:
         return held
 
     def _policy(self, region: str, day: dt.date) -> Policy | None:
-        return next((p for p in self.s.catalog.versions(region) if p.in_force(day)), None)
+        return self.s.catalog.version_on(region, day)
 
     def _outcome(
         self, c: Checked, persons: dict[str, Any], targets: dict[int, int | None], received: dt.date, today: dt.date

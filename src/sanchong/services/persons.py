@@ -269,7 +269,7 @@ class PersonService:
             for entry in conn.execute(query):
                 paid[entry.layer] += entry.amount
         day = on or dt.date(year, 12, 31)
-        policy = next((p for p in self.s.catalog.versions(row.region) if p.in_force(day)), None)
+        policy = self.s.catalog.version_on(row.region, day)
         if policy is None:
             return PersonYear(psn_no, year, None, None, paid, ())
         params = Params(policy, self.s.catalog.statistics, "")

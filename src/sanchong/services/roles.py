@@ -35,29 +35,9 @@ PERMISSIONS: dict[str, set[str]] = {
     },
     "liaison": {"identity", "read.person", "read.id_number", "lists", "monitoring"},
     "auditor": {"read", "audit", "reports"},
-    "admin": {
-        "read",
-        "settle",
-        "cancel",
-        "identity",
-        "suspension",
-        "approval",
-        "retro",
-        "person.create",
-        "users",
-        "audit",
-        "read.id_number",
-        "lists",
-        "application.submit",
-        "application.decide",
-        "monitoring",
-        "subsidy",
-        "funding",
-        "indicators",
-        "fraud",
-        "reports",
-    },
 }
+# 管理员: every action of the other roles, and user management.
+PERMISSIONS["admin"] = set().union(*PERMISSIONS.values()) | {"users"}
 
 
 def allowed(role: str, action: str) -> bool:

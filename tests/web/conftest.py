@@ -6,16 +6,19 @@ The server runs in a subprocess (its own event loop and warnings); the browser i
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -125,3 +128,13 @@ def sign_in(page: Page, site: Site, role: str, then: str | None = None) -> None:
     if then:
         page.goto(f"/web/{then}")
         page.locator("body[data-ready]").wait_for(state="attached")
+
+
+def api_get(site: Site, path: str, role: str) -> tuple[int, Any]:
+    """The API's answer (status, JSON body) outside the browser, to check what was or was not stored."""
+    request = urllib.request.Request(site.url + path, headers={"Authorization": f"Bearer {site.tokens[role]}"})
+    try:
+        with urllib.request.urlopen(request, timeout=20) as answer:
+            return answer.status, json.loads(answer.read())
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())

@@ -3,12 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -16,7 +12,7 @@ from playwright.sync_api import Page, expect
 from sanchong.idnumber import make
 from sanchong.lists.layout import render
 
-from .conftest import Site, shot, sign_in
+from .conftest import Site, api_get, shot, sign_in
 
 # The menu each demo role sees (web/static/pages.js, permissions of services/roles.py).
 MENUS = {
@@ -137,11 +133,11 @@ def test_a_clerk_trials_settles_and_cancels_a_claim(page: Page, site: Site) -> N
     expect(page.locator("#r-person")).to_contain_text("*" * 10)  # masked for the clerk
     shot(page, "settle-trial")
     # nothing was stored by the trial
-    assert _get(site, "/claims/urumqi/WEB-1", "clerk")[0] == 404
+    assert api_get(site, "/claims/urumqi/WEB-1", "clerk")[0] == 404
     page.locator("#commit").click()
     expect(page.locator("#msg .ok")).to_contain_text("结算成功")
     expect(page.locator('#r-layers [data-layer="assistance"] .amount')).to_have_text("5,600.00")
-    status, stored = _get(site, "/claims/urumqi/WEB-1", "clerk")
+    status, stored = api_get(site, "/claims/urumqi/WEB-1", "clerk")
     assert (status, stored["assistance"], stored["personal"]) == (200, "5600.00", "2400.00")
     shot(page, "settle-committed")
     # cancel: the dialog first; Esc keeps the settlement
@@ -149,14 +145,14 @@ def test_a_clerk_trials_settles_and_cancels_a_claim(page: Page, site: Site) -> N
     expect(page.locator("dialog.confirm")).to_be_visible()
     page.keyboard.press("Escape")
     expect(page.locator("dialog.confirm")).to_have_count(0)
-    assert _get(site, "/claims/urumqi/WEB-1", "clerk")[1]["status"] == "settled"
+    assert api_get(site, "/claims/urumqi/WEB-1", "clerk")[1]["status"] == "settled"
     page.locator("#cancel").click()
     page.get_by_label("撤销原因（可空）").fill("录入错误")
     shot(page, "settle-cancel-dialog")
     page.locator("#confirm-ok").click()
     expect(page.locator("#r-heading")).to_have_text("已撤销 WEB-1")
     expect(page.locator("#cancel")).to_be_hidden()
-    assert _get(site, "/claims/urumqi/WEB-1", "clerk")[1]["status"] == "cancelled"
+    assert api_get(site, "/claims/urumqi/WEB-1", "clerk")[1]["status"] == "cancelled"
 
 
 def test_a_bad_amount_is_named_and_nothing_is_stored(page: Page, site: Site) -> None:
@@ -170,7 +166,7 @@ def test_a_bad_amount_is_named_and_nothing_is_stored(page: Page, site: Site) -> 
     expect(page.locator("#msg .error")).to_contain_text("[total]")
     expect(page.locator("#msg .error")).to_contain_text("金额应为非负的元")
     expect(page.locator("#commit")).to_be_disabled()
-    assert _get(site, "/claims/urumqi/WEB-BAD", "clerk")[0] == 404
+    assert api_get(site, "/claims/urumqi/WEB-BAD", "clerk")[0] == 404
 
 
 # -- imports ------------------------------------------------------------------------------------------------------------------
@@ -198,13 +194,13 @@ def test_an_import_with_a_bad_row_shows_the_rejection_and_changes_nothing(page: 
     expect(page.locator("#rows-added tbody tr")).to_have_count(1)
     expect(page.locator("#apply")).to_be_disabled()  # a rejected row: all or nothing
     shot(page, "imports-preview")
-    assert _get(site, "/persons/WEI-P3", "officer")[1]["identities"] == []  # the preview changed nothing
+    assert api_get(site, "/persons/WEI-P3", "officer")[1]["identities"] == []  # the preview changed nothing
     # apply the valid row only, after confirmation
     page.get_by_label("跳过被拒绝的行，只导入有效行").check()
     page.locator("#apply").click()
     page.locator("#confirm-ok").click()
     expect(page.locator("#msg .ok")).to_have_text("已导入 1 行")
-    identities = _get(site, "/persons/WEI-P3", "officer")[1]["identities"]
+    identities = api_get(site, "/persons/WEI-P3", "officer")[1]["identities"]
     assert [(x["type"], x["valid_from"], x["department"]) for x in identities] == [("dibao", "2025-01-01", "威海市民政局")]
 
 
@@ -267,13 +263,3 @@ def test_a_page_without_a_token_goes_to_sign_in_and_comes_back(page: Page, site:
     page.get_by_label("访问令牌").fill(site.tokens["auditor"])
     page.get_by_label("访问令牌").press("Enter")
     expect(page.locator("#p-name")).to_have_text("低保对象甲")
-
-
-def _get(site: Site, path: str, role: str) -> tuple[int, Any]:
-    """The API's answer, outside the browser (to check what was or was not stored)."""
-    request = urllib.request.Request(site.url + path, headers={"Authorization": f"Bearer {site.tokens[role]}"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())

@@ -9,21 +9,19 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 import re
-import urllib.request
 from pathlib import Path
 from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from .conftest import Site, shot, sign_in
+from .conftest import Site, api_get, shot, sign_in
 
 
 def _get(site: Site, path: str, role: str) -> Any:
-    request = urllib.request.Request(site.url + path, headers={"Authorization": f"Bearer {site.tokens[role]}"})
-    with urllib.request.urlopen(request, timeout=20) as answer:
-        return json.loads(answer.read())
+    status, body = api_get(site, path, role)
+    assert status == 200, body
+    return body
 
 
 def _shown(yuan: str) -> str:

@@ -3,28 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
-import urllib.error
-import urllib.request
 from pathlib import Path
-from typing import Any
 
 from playwright.sync_api import Page, expect
 
 from sanchong.idnumber import make
 from sanchong.lists.layout import render
 
-from .conftest import Site, shot, sign_in
-
-
-def _get(site: Site, path: str, role: str) -> tuple[int, Any]:
-    """The API's answer, outside the browser (to check what was stored)."""
-    request = urllib.request.Request(site.url + path, headers={"Authorization": f"Bearer {site.tokens[role]}"})
-    try:
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            return answer.status, json.loads(answer.read())
-    except urllib.error.HTTPError as error:
-        return error.code, json.loads(error.read())
+from .conftest import Site, api_get, shot, sign_in
 
 
 def _tabs(page: Page) -> list[str]:
@@ -67,7 +53,7 @@ def test_an_officer_approves_a_tilted_application_and_sees_the_amount_paid(page:
     expect(page.locator("#confirm-cancel")).to_be_focused()
     page.keyboard.press("Escape")
     expect(dialog).to_have_count(0)
-    assert _get(site, "/applications/1", "officer")[1]["status"] == "under_review"
+    assert api_get(site, "/applications/1", "officer")[1]["status"] == "under_review"
 
     page.locator("#app-approve").click()
     page.locator("#confirm-ok").click()
@@ -76,7 +62,7 @@ def test_an_officer_approves_a_tilted_application_and_sees_the_amount_paid(page:
     expect(detail.locator('[data-key="paid"]')).to_have_text("4,640.00")
     expect(page.locator("#app-adjustments tbody tr")).to_have_text(["ORD-C3倾斜救助4,640.00"])
     expect(page.locator("#app-approve")).to_have_count(0)  # decided: no more actions
-    status, stored = _get(site, "/applications/1", "officer")
+    status, stored = api_get(site, "/applications/1", "officer")
     assert (status, stored["status"], stored["paid"]) == (200, "approved", "4640.00")
     # the list follows: the default filter shows open applications only, so ORD-P2 has left it
     expect(page.locator("#app-grid tbody tr", has_text="ORD-P2")).to_have_count(0)
@@ -99,7 +85,7 @@ def test_a_rejection_needs_a_reason_from_the_api_and_missing_evidence_blocks_app
     page.locator("#app-reject").click()
     page.locator("#confirm-ok").click()  # no reason typed
     expect(page.locator("#msg .error")).to_have_text("不予批准须说明理由 [reason]")
-    assert _get(site, "/applications/3", "officer")[1]["status"] == "under_review"  # refused: nothing changed
+    assert api_get(site, "/applications/3", "officer")[1]["status"] == "under_review"  # refused: nothing changed
     # the clerk's part: mark the missing item provided, and the approve button becomes usable
     page.locator("#evidence-grid tbody tr").nth(1).get_by_role("button", name="标记已提供").click()
     expect(page.locator('#evidence-grid [data-key="provided"]')).to_have_text(["已提供", "已提供"])
@@ -142,7 +128,7 @@ def test_an_officer_pushes_a_new_warning_after_confirmation(page: Page, site: Si
     expect(p2.locator("[data-action]")).to_have_text(["核查"])  # pushed: verify is the only next step
     shot(page, "worklist-warnings")
     warning_id = int(p2.get_attribute("data-id") or 0)
-    stored = _get(site, f"/monitoring/warnings/{warning_id}", "officer")[1]
+    stored = api_get(site, f"/monitoring/warnings/{warning_id}", "officer")[1]
     assert (stored["state"], stored["pushed_to"]) == ("pushed", "乌鲁木齐市天山区民政局")
 
     # export with the filters on screen

@@ -18,6 +18,7 @@ import pyarrow.compute as pc
 
 from sanchong.batch import engine
 from sanchong.batch.columns import ClaimTables
+from sanchong.batch.memory import for_batch
 from sanchong.batch.plan import build
 from sanchong.batch.run import settle_folder
 from sanchong.batch.synth import generate, to_scenario, write_synth
@@ -96,7 +97,7 @@ def main() -> None:
 
     # (b) the batch engine on the whole year (compiled once before timing), plan and kernel separately
     persons = ct.persons.num_rows
-    engine.keep_freed_memory()
+    for_batch()
     engine.run_kernel(build(ct, versions, statistics), persons)
     start = time.perf_counter()
     plan = build(ct, versions, statistics)

@@ -244,9 +244,9 @@ def batch(
     ] = None,
 ) -> None:
     """Settle a whole table of claims with the batch engine (same amounts as the online engine)."""
-    from .batch.engine import keep_freed_memory
+    from .batch.memory import for_batch
 
-    keep_freed_memory()  # large temporaries are reused, not unmapped and faulted in again
+    for_batch()  # large temporaries reused, not unmapped and faulted in again; huge pages only where reads are random
     from .batch.run import settle_folder
     from .engine.errors import SettlementError
     from .engine.money import yuan
@@ -283,9 +283,9 @@ def reconcile(
     database_url: DatabaseUrl = None,
 ) -> None:
     """Year-end reconciliation (清算): recompute from the store with the batch engine and list every difference."""
-    from .batch.engine import keep_freed_memory
+    from .batch.memory import for_batch
 
-    keep_freed_memory()  # large temporaries are reused, not unmapped and faulted in again
+    for_batch()  # large temporaries reused, not unmapped and faulted in again; huge pages only where reads are random
     from .bootstrap import build
     from .engine.money import yuan
     from .services.reconcile import reconcile as recompute
@@ -320,9 +320,9 @@ def whatif(
     database_url: DatabaseUrl = None,
 ) -> None:
     """What would a policy change cost the fund? Both policies over the same claims, by layer, category and person."""
-    from .batch.engine import keep_freed_memory
+    from .batch.memory import for_batch
 
-    keep_freed_memory()  # large temporaries are reused, not unmapped and faulted in again
+    for_batch()  # large temporaries reused, not unmapped and faulted in again; huge pages only where reads are random
     import pyarrow.compute as pc
 
     from .batch.run import read_tables, region_of, statistics_for

@@ -29,8 +29,8 @@ class ClaimTables:
     approvals: pa.Table | None = None
 
 
-def codes(column: pa.ChunkedArray | pa.Array, values: tuple[str, ...], what: str) -> np.ndarray:
-    """Index of each value in `values` (int8); an unknown value is an error naming it.
+def codes(column: pa.ChunkedArray | pa.Array, values: tuple[str, ...], what: str, unknown: int | None = None) -> np.ndarray:
+    """Index of each value in `values` (int8); an unknown or missing value is an error naming it, or `unknown` if given.
 
     A dictionary column (as Parquet reads a coded column with read_dictionary) maps its few dictionary
     texts once per chunk and gathers the codes by index: no per-row string is hashed or built.
@@ -43,7 +43,7 @@ def codes(column: pa.ChunkedArray | pa.Array, values: tuple[str, ...], what: str
             names = pc.cast(chunk.dictionary, pa.string())
             table = np.asarray(pc.fill_null(pc.index_in(names, value_set=pa.array(values)), -1).to_numpy(zero_copy_only=False), np.int8)
             got = table[np.asarray(chunk.indices.to_numpy(zero_copy_only=False))]
-            if (table < 0).any() and (got < 0).any():
+            if unknown is None and (table < 0).any() and (got < 0).any():
                 bad = names[int(chunk.indices[int(np.flatnonzero(got < 0)[0])].as_py())].as_py()
                 raise ValueError(f"{what}: 未知代码 {bad!r} (unknown code)")
             out[at : at + len(chunk)] = got
@@ -51,6 +51,8 @@ def codes(column: pa.ChunkedArray | pa.Array, values: tuple[str, ...], what: str
         return out
     found = pc.index_in(column, value_set=pa.array(values))
     if found.null_count:
+        if unknown is not None:
+            return np.asarray(pc.fill_null(found, unknown).to_numpy(zero_copy_only=False), dtype=np.int8)
         bad = pc.filter(column, pc.is_null(found))[0].as_py()
         raise ValueError(f"{what}: 未知代码 {bad!r} (unknown code)")
     return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int8)
@@ -67,7 +69,29 @@ def days(column: pa.ChunkedArray | pa.Array, fill: np.int64 | None = None, dtype
     return values
 
 
+def flat(column: pa.ChunkedArray | pa.Array, dtype: type, fill: object) -> np.ndarray:
+    """One numpy array of `dtype` from the column's chunks, nulls set to `fill`: one copy, written chunk by chunk.
+
+    (pc.fill_null then to_numpy would copy every chunk twice: once filled, once concatenated.)
+    """
+    chunks = column.chunks if isinstance(column, pa.ChunkedArray) else [column]
+    out: np.ndarray = np.empty(len(column), dtype)
+    at = 0
+    for chunk in chunks:
+        size = len(chunk)
+        part = out[at : at + size]
+        if chunk.null_count:
+            part[:] = np.asarray(pc.fill_null(chunk, fill).to_numpy(zero_copy_only=False))
+        else:
+            part[:] = chunk.to_numpy(zero_copy_only=False)  # a view of the chunk's values (bools unpacked), copied once
+        at += size
+    return out
+
+
 def fen(column: pa.ChunkedArray | pa.Array, fill: int = -1) -> np.ndarray:
+    """Amounts in integer fen (int64); null (not given) becomes `fill`."""
+    if pa.types.is_int64(column.type):
+        return flat(column, np.int64, fill)
     return np.asarray(pc.fill_null(pc.cast(column, pa.int64()), fill).to_numpy(zero_copy_only=False), dtype=np.int64)
 
 

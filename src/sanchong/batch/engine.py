@@ -6,8 +6,6 @@ for the same facts; tests prove it on generated claims of every region.
 
 from __future__ import annotations
 
-import ctypes
-import functools
 from typing import Any
 
 import numpy as np
@@ -29,24 +27,6 @@ TABLES = (
 )  # fmt: skip
 
 
-@functools.cache
-def keep_freed_memory() -> bool:
-    """Let glibc keep freed large blocks for reuse instead of unmapping them (once per process; Linux only).
-
-    Process-wide, so only the batch commands (`sanchong batch`, `whatif`, `reconcile`) and the benchmark call it,
-    never a long-running API worker, which would keep gigabytes it no longer uses.
-
-    The plan makes many short-lived arrays of 10 million rows (80 MB): by default each is a fresh mmap whose
-    pages the kernel faults in and zeroes again, which at 10 M claims cost more time than the arithmetic.
-    """
-    try:
-        libc = ctypes.CDLL("libc.so.6")
-    except OSError:
-        return False
-    m_trim_threshold, m_top_pad, m_mmap_threshold = -1, -2, -3
-    return bool(libc.mallopt(m_mmap_threshold, 1 << 30) and libc.mallopt(m_trim_threshold, 1 << 32) and libc.mallopt(m_top_pad, 1 << 28))
-
-
 def _labels(codes: np.ndarray, names: list[str]) -> pa.DictionaryArray:
     """A column of a few distinct texts as a dictionary array (int8 codes into names): no per-row string is built."""
     return pa.DictionaryArray.from_arrays(pa.array(codes.astype(np.int8, copy=False)), pa.array(names, pa.string()))
@@ -59,15 +39,21 @@ def _optional(category: np.ndarray) -> pa.Array:
     return pa.Array.from_buffers(pa.int64(), category.shape[0], [pa.py_buffer(valid), pa.py_buffer(values)])
 
 
-def run_kernel(plan: Plan, persons: int) -> tuple[np.ndarray, ...]:
+def run_kernel(plan: Plan, persons: int, in_place: bool = False) -> tuple[np.ndarray, ...]:
     """The compiled pass over the plan's columns: critical, assistance, tilted, pending, personal, status (input order).
 
     A claim the rules cannot settle (a missing amount or parameter) raises the error of the lowest problem
     code met, naming its first claim in processing order (person, service date, arrival).
+    in_place: the results are written over the plan's amount columns (kernel.settle_claims), when they are writable;
+    the plan cannot be settled again.
     """
     order = np.zeros(0, np.int64) if plan.order is None else plan.order
+    columns = [plan.columns[name] for name in ORDER]
+    writable = all(
+        plan.columns[name].flags.writeable and plan.columns[name].dtype == np.int64 for name in ("total", "in_scope", "critical_raw")
+    )
     settle: Any = kernel.settle_claims
-    out = settle(order, persons, *[plan.columns[name] for name in ORDER], *[plan.tables[name] for name in TABLES], *plan.segments)
+    out = settle(order, persons, *columns, *[plan.tables[name] for name in TABLES], *plan.segments, in_place=in_place and writable)
     problem, lowest = out[6], int(out[7])
     if lowest >= 0:
         message = plan.messages[lowest]
@@ -82,8 +68,13 @@ def settle_table(tables: ClaimTables, versions: list[Policy], statistics: Statis
     """Settle every claim of one region; the result has one row per input claim, in input order."""
     plan = build(tables, versions, statistics)
     cols = plan.columns
-    critical, assistance, tilted, pending, personal, status = run_kernel(plan, tables.persons.num_rows)
-    basic = np.where(cols["suspended"], 0, cols["basic_raw"]) if cols["suspended"].shape[0] else cols["basic_raw"]
+    critical, assistance, tilted, pending, personal, status = run_kernel(plan, tables.persons.num_rows, in_place=True)
+    basic = cols["basic_raw"]  # the plan's own copy: a suspended claim's basic payment is 0 (R11)
+    if cols["suspended"].shape[0] and cols["suspended"].any():
+        if basic.flags.writeable:
+            basic[cols["suspended"]] = 0
+        else:
+            basic = np.where(cols["suspended"], 0, basic)
     category = plan.category
     return pa.table(
         {

@@ -23,7 +23,7 @@ BENEFIT_PERIOD = 10_000_000  # assistance tally keys of benefit periods: this + 
 
 @njit(cache=True, nogil=True)
 def _facts_part(
-    start: int, stop: int, suspended: Arr, category: Arr, assist_key: Arr, group: Arr, retro_cat: Arr,
+    start: int, stop: int, suspended: Arr, category: Arr, assist_key: Arr, group: Arr, retro_cat: Arr, holds: Arr,
     pid: Arr, date: Arr, version: Arr, day0: int, year_of_day: Arr,
     s_start: Arr, s_items: Arr, s_from: Arr, s_to: Arr,
     i_start: Arr, i_items: Arr, i_cat: Arr, w_from: Arr, w_to: Arr, is_bp: Arr,
@@ -35,6 +35,10 @@ def _facts_part(
         p = pid[i]
         d = date[i]
         v = version[i]
+        if holds[p] == 0:  # most persons have neither a suspension nor an identity: one look-up in a small table
+            if want_key:
+                assist_key[i] = year_of_day[d - day0]
+            continue
         if want_suspended:
             for k in range(s_start[p], s_start[p + 1]):
                 item = s_items[k]
@@ -89,8 +93,10 @@ def claim_facts(pid: Arr, *rest: Any) -> tuple[Arr, Arr, Arr, Arr, Arr]:
     group = np.zeros(n if want_group else 0, np.bool_)
     retro_cat = np.zeros(n if want_retro else 0, np.int64)
     outputs = (suspended, category, assist_key, group, retro_cat)
+    s_start, i_start = rest[4], rest[8]
+    holds = (np.diff(s_start) > 0) | (np.diff(i_start) > 0)  # per person (1 byte, not two 8-byte list bounds)
     part: Any = _facts_part
-    args: tuple[Any, ...] = (*outputs, pid, *rest)
+    args: tuple[Any, ...] = (*outputs, holds, pid, *rest)
     if n < kernel.SPLIT_AT:
         part(0, n, *args)
     else:

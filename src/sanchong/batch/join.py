@@ -14,6 +14,8 @@ import numpy as np
 import pyarrow as pa
 from numba import njit
 
+from .memory import huge_pages
+
 WIDEST = 16  # bytes that pack into two 64-bit words
 
 
@@ -70,49 +72,86 @@ def _hash(lo: Any, hi: Any, mask: Any) -> Any:
 
 
 def _table(n: int) -> np.ndarray:
-    """An empty table of at least 2n slots, allocated by numpy (which asks Linux for huge pages: fewer TLB misses)."""
+    """An empty table of at least 2n slots (24 bytes each), on huge pages: read at random, fewer TLB misses."""
     size = 1
     while size < 2 * n:
         size *= 2
-    return np.zeros((size, 3), np.uint64)
+    with huge_pages():  # read at random: fewer TLB misses
+        return np.zeros((size, 3), np.uint64)
+
+
+BATCH = 256  # rows hashed together before their slots are read: the reads then overlap instead of queuing
 
 
 @njit(cache=True, nogil=True)
-def _build(table: Any, data: Any, width: int, n: int, first: int = 0) -> Any:
+def _build(table: Any, data: Any, width: int, n: int, first: int = 0) -> int:
     """Open-addressing table: per slot the two words and row + 1 (0 = empty); the first row of a code wins.
 
-    `data` holds rows first … first + n − 1 of the key column (one chunk of it)."""
-    size = table.shape[0]
-    mask: Any = np.int64(size - 1)
-    for local in range(n):
-        row = first + local
-        lo, hi = _words(data, local, width)
-        s = _hash(lo, hi, mask)
-        while table[s, 2] != 0:
-            if table[s, 0] == lo and table[s, 1] == hi:
-                break
-            s = (s + 1) & mask
-        if table[s, 2] == 0:
-            table[s, 0] = lo
-            table[s, 1] = hi
-            table[s, 2] = np.uint64(row + 1)
-    return table
+    `data` holds rows first … first + n − 1 of the key column (one chunk of it). In batches as _probe: the first
+    slots are read ahead in a tight loop (returned summed so the reads are kept), then the rows are inserted in order."""
+    mask: Any = np.int64(table.shape[0] - 1)
+    los = np.empty(BATCH, np.uint64)
+    his = np.empty(BATCH, np.uint64)
+    slots = np.empty(BATCH, np.int64)
+    ahead = np.uint64(0)
+    for at in range(0, n, BATCH):
+        count = min(BATCH, n - at)
+        for k in range(count):
+            lo, hi = _words(data, at + k, width)
+            los[k] = lo
+            his[k] = hi
+            slots[k] = _hash(lo, hi, mask)
+        for k in range(count):
+            ahead += table[slots[k], 2]
+        for k in range(count):
+            lo = los[k]
+            hi = his[k]
+            s = slots[k]
+            while table[s, 2] != 0:
+                if table[s, 0] == lo and table[s, 1] == hi:
+                    break
+                s = (s + 1) & mask
+            if table[s, 2] == 0:
+                table[s, 0] = lo
+                table[s, 1] = hi
+                table[s, 2] = np.uint64(first + at + k + 1)
+    return int(ahead & np.uint64(1))
 
 
 @njit(cache=True, nogil=True)
 def _probe(table: Any, data: Any, width: int, start: int, stop: int, out: Any) -> None:
-    """Rows start … stop − 1 of `data` (one chunk), answers written to out (the chunk's slice of the result)."""
+    """Rows start … stop − 1 of `data` (one chunk), answers written to out (the chunk's slice of the result).
+
+    In batches of rows, three passes: hash every row; read every row's first slot (a tight loop of independent
+    loads, which the processor overlaps — interleaved with the hashing, each row's cache miss waited alone:
+    58 ns per row instead of about 9); then walk each row's probe sequence, its first slot now in cache."""
     mask: Any = np.int64(table.shape[0] - 1)
-    for row in range(start, stop):
-        lo, hi = _words(data, row, width)
-        s = _hash(lo, hi, mask)
-        found = -1
-        while table[s, 2] != 0:
-            if table[s, 0] == lo and table[s, 1] == hi:
-                found = int(table[s, 2]) - 1
-                break
-            s = (s + 1) & mask
-        out[row] = found
+    los = np.empty(BATCH, np.uint64)
+    his = np.empty(BATCH, np.uint64)
+    slots = np.empty(BATCH, np.int64)
+    heads = np.empty(BATCH, np.uint64)
+    for first in range(start, stop, BATCH):
+        count = min(BATCH, stop - first)
+        for k in range(count):
+            lo, hi = _words(data, first + k, width)
+            los[k] = lo
+            his[k] = hi
+            slots[k] = _hash(lo, hi, mask)
+        for k in range(count):
+            heads[k] = table[slots[k], 2]
+        for k in range(count):
+            lo = los[k]
+            hi = his[k]
+            s = slots[k]
+            found = -1
+            occupied = heads[k]
+            while occupied != 0:
+                if table[s, 0] == lo and table[s, 1] == hi:
+                    found = int(table[s, 2]) - 1
+                    break
+                s = (s + 1) & mask
+                occupied = table[s, 2]
+            out[first + k] = found
 
 
 class Index:

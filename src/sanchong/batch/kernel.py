@@ -13,6 +13,8 @@ from typing import Any
 import numpy as np
 from numba import njit
 
+from .memory import huge_pages
+
 Arr = Any  # numpy arrays; numba infers the concrete types at compile time
 
 BP = 10000
@@ -156,6 +158,10 @@ def _settle_part(
     has_key = assist_key.shape[0] > 0
     has_group = group.shape[0] > 0
     has_approvals = approved_rate.shape[0] > 0
+    # given critical amounts are tallied only for a later claim settled by segments (R10): none without segments
+    any_segments = False
+    for v in range(per_version.shape[0]):
+        any_segments = any_segments or per_version[v, V_HAS_SEGMENTS] != 0
     for j in range(n):
         i = order[j] if indirect else j
         p = person[i]
@@ -164,8 +170,10 @@ def _settle_part(
         if used[0] + 4 > size:  # a claim opens at most 4 tallies
             size *= 2
             st = _grown(st, size)
-        if has_suspended and suspended[i]:
+        if has_suspended and suspended[i]:  # R11: the person bears it all (the outputs may be the input columns)
             out_personal[i] = total[i]
+            out_critical[i] = 0
+            out_assist[i] = 0
             continue
         y = year_of_day[date[i] - day0]
         v = version[i]
@@ -183,7 +191,7 @@ def _settle_part(
         seg_t = -1
         if given_i >= 0:
             mode = CRIT_GIVEN
-            track_seg = covered and not special
+            track_seg = any_segments and covered and not special
             track_special = special
         elif pv[V_CRIT_LISTED] and not covered:
             mode = CRIT_ZERO
@@ -377,16 +385,25 @@ def _settle_part(
     return lowest
 
 
-def settle_claims(order: Arr, persons: int, *columns: Arr) -> tuple[Arr, Arr, Arr, Arr, Arr, Arr, Arr, int]:
+def settle_claims(order: Arr, persons: int, *columns: Arr, in_place: bool = False) -> tuple[Arr, Arr, Arr, Arr, Arr, Arr, Arr, int]:
     """Settle claims (see _settle_part for the arguments), the persons split in two halves settled on two threads.
 
     Each person's tallies stay within one thread and every claim is written by its person's thread only.
     Returns critical, assistance, tilted, pending, personal, status, problem (per claim) and the lowest problem code.
+
+    in_place: critical, assistance and personal are written over the critical_raw, in_scope and total columns
+    (a claim's inputs are all read before its outputs are written, and no other claim reads them), which spares
+    three fresh 80 MB arrays at 10 million claims; the columns then hold the results, so only a caller that owns
+    them and will not settle them again may ask for it.
     """
     n = columns[2].shape[0]  # total
     outputs: list[Any] = [np.zeros(n, np.int64) for _ in range(5)] + [np.zeros(n, np.int8), np.zeros(n, np.int32)]
+    if in_place:
+        total, in_scope, critical_raw = columns[2], columns[3], columns[5]
+        outputs[0], outputs[1], outputs[4] = critical_raw, in_scope, total
     part: Any = _settle_part
-    head = np.full(persons, -1, np.int64)
+    with huge_pages():  # read at random: fewer TLB misses
+        head = np.full(persons, -1, np.int64)
     parts = [(0, persons // 2), (persons // 2, persons)] if n >= SPLIT_AT else [(0, persons)]
     if len(parts) == 1:
         lowest = [part(order, persons, 0, persons, head, *outputs, *columns)]

@@ -22,7 +22,7 @@ from ..engine.money import parse_rate
 from ..engine.params import Params
 from ..policy.model import Policy, Statistics
 from . import kernel as k
-from .columns import FAR, ClaimTables, add_months, codes, days, fen, month_start, year_of
+from .columns import FAR, ClaimTables, add_months, codes, days, fen, flat, month_start, year_of
 from .facts import claim_facts
 from .join import Index
 
@@ -165,9 +165,9 @@ def build(tables: ClaimTables, versions: list[Policy], statistics: Statistics) -
     year_of_day = year_of(day_range)
     visit = codes(c["visit"], VISITS, "visit")
     treated = codes(c["treated"], TREATED, "treated")
-    in_province = np.asarray(pc.fill_null(c["in_province"], True).to_numpy(zero_copy_only=False), dtype=bool)
+    in_province = flat(c["in_province"], np.bool_, True)
     total, in_scope, basic, critical = fen(c["total"]), fen(c["in_scope"]), fen(c["basic"]), fen(c["critical"])
-    insurance = fen(pc.index_in(persons["insurance"], value_set=pa.array(INSURANCE)))
+    insurance = codes(persons["insurance"], INSURANCE, "insurance", unknown=-1)  # −1: not given (needed only by R10 bands)
     order = Ranking(pid, date)
     year_cache: list[np.ndarray] = []
 

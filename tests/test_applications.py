@@ -89,7 +89,10 @@ def test_an_ordos_tilted_approval_at_80_percent_pays_the_pending_amount_once(url
     # 001 二(五) 一事一议: the approver may raise the rate: (18000 − 10000) × 85 % = 6800.00
     assert c.applications.entitlement("officer", app_id, rate="0.85").by_layer == {"tilted": 680000}
     assert c.settlements.get("ordos", "OC1").amounts.tilted == 0, "the entitlement shown kept nothing"
+    heard: list[tuple[str, int]] = []
+    c.settlements.listeners.append(lambda psn_no, year: heard.append((psn_no, year)))  # as monitoring listens
     decided = c.applications.decide("officer", app_id, Decision(True, "家庭经济困难，负担仍重"))
+    assert heard == [("O1", 2024)], "the person's changed year is re-checked once the approval has committed"
     assert (decided.status, decided.paid, decided.rate) == ("approved", 640000, None) and decided.approval_id is not None
     after = c.settlements.get("ordos", "OC1").amounts
     # personal = 300000 − 120000 − 20000 − 42000 − 6400 = 111600.00

@@ -130,6 +130,26 @@ def test_urumqi_category_3_line_is_2000_yuan_and_a_settlement_crossing_it_warns_
         assert verify_log(conn)[1] == []
 
 
+def test_a_department_list_that_makes_someone_a_recipient_brings_their_line_at_once(url: str, catalog: Catalog) -> None:
+    from sanchong.idnumber import make
+    from sanchong.lists.layout import render
+
+    c = container(url, given(catalog, URUMQI_2023))
+    recipient(c, "urumqi", "U1", 1, None)
+    # an ordinary insured person: burden after basic + critical 5000.00 − 2000.00 = 3000.00 ≤ 46000.00 (第十三条, 100 % of
+    # Urumqi's 2023 per-capita disposable income): no warning
+    c.settlements.settle("clerk", claim("C1", "U1", "2024-03-01", "5000.00", "2000.00"))
+    assert c.monitoring.list(psn_no="U1")[0] == 0
+    # 民政 lists U1 as 低保边缘家庭成员 (第三类) from 2024-01-01: the line is now 2000.00 and 3000.00 > 2000.00 → relapse,
+    # found when the list is applied (not only at the next settlement or a recompute)
+    number = make("650102", dt.date(1970, 1, 1) + dt.timedelta(days=1), 1)  # add_person's number for n = 1
+    row = {"id_number": number, "name": "测试U1", "type": "near_dibao", "certified_on": "2024-05-06", "valid_from": "2024-01-01",
+           "action": "新增"}  # fmt: skip
+    c.lists.apply("liaison", render([row], "csv"), "2024-05.csv", "乌鲁木齐市民政局", D(2024, 5, 10))
+    _total, [found] = c.monitoring.list(psn_no="U1")
+    assert (found.kind, found.population, found.category, found.burden, found.line) == ("relapse", "cat3", 3, 300000, 200000)
+
+
 def test_urumqi_categories_1_and_2_are_monitored_in_real_time_and_ordinary_people_at_the_income_line(url: str, catalog: Catalog) -> None:
     c = container(url, given(catalog, URUMQI_2023))
     recipient(c, "urumqi", "U1", 1, "dibao")

@@ -204,7 +204,10 @@ class ApplicationService:
             conn.execute(update(A).where(A.c.id == app_id).values(**values))
             audit.append(conn, at=at, actor=actor, action="approve" if decision.approve else "reject", entity="application",
                          entity_id=str(app_id), before={"status": row.status}, after=values)  # fmt: skip
-            return self._view(conn, app_id, masked=False)
+            view = self._view(conn, app_id, masked=False)
+        if decision.approve:  # committed: monitoring re-checks the person (an identity or tilted payment changed their year)
+            self.s.notify(row.psn_no, self.s.years_of(row.psn_no))
+        return view
 
     def _approve(self, conn: Connection, actor: str, row: Row[Any], decision: Decision) -> tuple[list[Adjustment], dict[str, Any]]:
         """The approval's work inside the caller's transaction: an identity (add_identity) or an approval (grant_approval)."""

@@ -83,6 +83,9 @@ class ListService:
                 raise Invalid("file", "没有可导入的有效行", "no valid row to apply")
             applied = tuple(replace(r, status="applied") if r.status == "ok" else r for r in rows)
             import_id = self._record(conn, actor, replace(preview, rows=applied))
+        # committed: the persons whose identities changed are re-checked by monitoring (a new category brings its own line)
+        for psn_no in sorted({r.psn_no for r in applied if r.status == "applied" and r.psn_no}):
+            self.s.notify(psn_no, self.s.years_of(psn_no))
         return replace(preview, rows=applied, import_id=import_id)
 
     def late_items(self, department: str | None = None, since: dt.date | None = None, until: dt.date | None = None) -> list[LateItem]:

@@ -237,7 +237,7 @@ def test_a_kunyu_special_hardship_identification_pays_assistance_and_tilted(sqli
     # 003 二: 第四类 起付 6000, 75 %: (20000 − 10000 − 6000) × 75 % = 3000.00;
     # 003 三: 倾斜 剩余 10000 − 3000 = 7000, 起付 6000, 85 %: (7000 − 6000) × 85 % = 850.00 (automatic, no application)
     assert sorted((a.layer, a.amount) for a in decided.adjustments) == [("assistance", 300000), ("tilted", 85000)]
-    assert c.persons.identities("K1")[0]["subtype"] == "重残人员"
+    assert c.persons.identities("K1")[0]["subtype"] == "severe_disability"  # stored as its code (DESIGN glossary)
 
 
 # -- the pure rules -----------------------------------------------------------------------------------------------------------
@@ -263,9 +263,13 @@ def test_what_each_region_accepts_on_application_follows_its_seed(catalog: Catal
     assert not_named.value.field == "identity_type"
     assert rules.rate_bounds(policy("ordos")) == (Fraction(4, 5), Fraction(1))  # 001 二(五) 不低于80%
     assert [(r.kind, r.subtype) for r in rules.requirements(policy("kunyu"))] == [
-        ("identification", None), ("identification", "困难职工"), ("identification", "重残人员"),
-        ("identification", "临时救助对象"), ("identification", "严重精神障碍患者"),
+        ("identification", None), ("identification", "needy_worker"), ("identification", "severe_disability"),
+        ("identification", "temporary_assistance"), ("identification", "severe_mental_disorder"),
     ]  # fmt: skip
+    # 003 一 names 重残人员: the code and the seeds' word ask for the same evidence (持有残联核发的一、二级残疾证)
+    by_code = rules.requirement(policy("kunyu"), "identification", "special_hardship", "severe_disability")
+    by_word = rules.requirement(policy("kunyu"), "identification", "special_hardship", "重残人员")
+    assert by_code == by_word and by_code.subtype == "severe_disability" and by_code.evidence[-1].text == "持有残联核发的一、二级残疾证"
     # 004 二(三)4: the lookback counts from the first day of the month twelve months before (2024-01-31 → 2023-01-01)
     assert rules.lookback_start(policy("weihai"), "illness_impoverished", D(2024, 1, 31)) == D(2023, 1, 1)
 

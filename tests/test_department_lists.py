@@ -148,6 +148,22 @@ def test_ending_and_changing_identities_recover_what_they_no_longer_cover(url: s
     assert [(i["status"], i["valid_from"]) for i in c.persons.identities("P2")] == [("revoked", D(2024, 1, 1)), ("active", D(2024, 7, 1))]
 
 
+def test_a_subtype_written_as_the_seeds_word_or_as_its_code_is_one_subtype(url: str, catalog: Catalog) -> None:
+    c = container(url, catalog)
+    n1 = person(c, "urumqi", "P1", 1)
+    two = [row(n1, "P1", type="其他特殊困难人员", subtype="一二级重残"), row(n1, "P1", type="其他特殊困难人员", subtype="困难职工")]
+    c.lists.apply("liaison", render(two, "csv"), "first.csv", "残联", D(2024, 5, 10))
+    assert sorted(i["subtype"] for i in c.persons.identities("P1")) == ["needy_worker", "severe_disability"]
+    # ending "重残人员" by its code finds the identity stored from "一二级重残", and leaves the needy worker's alone
+    end = row(n1, "P1", "终止", type="special_hardship", subtype="severe_disability", certified_on="2024-06-20", valid_from="",
+              valid_to="2024-05-31")  # fmt: skip
+    result = c.lists.apply("liaison", render([end], "csv"), "second.csv", "残联", D(2024, 6, 25))
+    assert [r.row_no for r in result.ended] == [2] and not result.rejected
+    assert sorted((i["subtype"], i["valid_to"]) for i in c.persons.identities("P1")) == [
+        ("needy_worker", None), ("severe_disability", D(2024, 5, 31))
+    ]  # fmt: skip
+
+
 def test_an_end_without_a_current_identity_and_a_repeated_add_are_rejected(url: str, catalog: Catalog) -> None:
     c = container(url, catalog)
     n1 = person(c, "urumqi", "P1", 1)
@@ -255,7 +271,7 @@ def test_the_template_round_trips(fmt: str) -> None:
         "民政局",
     )
     assert (second.type, second.subtype, second.action, second.valid_from, second.valid_to) == (
-        "special_hardship", "困难职工", "change", D(2024, 2, 1), D(2024, 12, 31),
+        "special_hardship", "needy_worker", "change", D(2024, 2, 1), D(2024, 12, 31),
     )  # fmt: skip
 
 

@@ -29,10 +29,13 @@ def render(view: ApplicationView) -> str:
     """An application as text: what for, its state, the evidence list, the decision and what it paid."""
     from .applications.rules import KIND_NAMES, STATE_NAMES
     from .engine.categories import NAMES
+    from .engine.model import SUBTYPES
 
     what = KIND_NAMES[view.kind]
     if view.kind == "identification":
-        what += f"：{NAMES.get(view.identity_type or '', view.identity_type)}" + (f"（{view.subtype}）" if view.subtype else "")
+        what += f"：{NAMES.get(view.identity_type or '', view.identity_type)}" + (
+            f"（{SUBTYPES.get(view.subtype, view.subtype)}）" if view.subtype else ""
+        )
     else:
         what += f"：单据 {view.claim_id}" if view.claim_id else f"：{view.year} 年度"
     out = [
@@ -213,6 +216,7 @@ def rules_(
     from .applications.rules import KIND_NAMES, rate_bounds
     from .bootstrap import build
     from .engine.categories import NAMES
+    from .engine.model import SUBTYPES
     from .engine.money import percent
 
     policy, found = run(lambda: build("sqlite://").applications.requirements(region, day(on, "--on")))
@@ -220,7 +224,8 @@ def rules_(
     for r in found:
         what = KIND_NAMES[r.kind] + (f"：{NAMES.get(r.identity_type or '', r.identity_type)}" if r.identity_type else "")
         typer.echo(
-            f"- {what}{f'（{r.subtype}）' if r.subtype else ''} · 依据 {r.article}" + (f" · 认定 {r.department}" if r.department else "")
+            f"- {what}{f'（{SUBTYPES.get(r.subtype, r.subtype)} {r.subtype}）' if r.subtype else ''} · 依据 {r.article}"
+            + (f" · 认定 {r.department}" if r.department else "")
         )
         for n, item in enumerate(r.evidence, start=1):
             typer.echo(f"    {n}. {item.text}（{item.article}）")

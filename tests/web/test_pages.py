@@ -110,6 +110,10 @@ def test_the_officer_sees_the_full_id_number_and_the_liaison_no_settlements(page
     expect(page.locator("#identity-grid")).to_contain_text("低保对象")
     expect(page.locator("#claims")).to_be_hidden()  # the liaison has read.person, not read
     expect(page.locator("#year")).to_be_hidden()
+    # KUN-P1 of examples/kunyu.json: special_hardship / severe_disability, shown in the seed's words (003 一)
+    page.goto("/web/person.html?psn=KUN-P1")
+    expect(page.locator("#identity-grid")).to_contain_text("其他特殊困难人员")
+    expect(page.locator("#identity-grid")).to_contain_text("重残人员")
 
 
 # -- settlement form ----------------------------------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 
 from ..engine.categories import NAMES, add_months
+from ..engine.model import SUBTYPES, subtype_code
 from ..engine.money import percent
 from ..policy.model import Policy
 
@@ -91,6 +92,7 @@ def requirement(policy: Policy, kind: str, identity_type: str | None = None, sub
     subtypes = policy.value("applications.identify.subtypes") if identity_type == "special_hardship" else None
     evidence = _items(policy, f"applications.evidence.{identity_type}")
     if isinstance(subtypes, tuple):
+        subtype = SUBTYPES.get(subtype_code(subtype) or "", subtype)  # the seeds' word: a code or the word itself
         if subtype not in subtypes:
             raise RuleError(
                 "subtype",
@@ -100,7 +102,7 @@ def requirement(policy: Policy, kind: str, identity_type: str | None = None, sub
         evidence += _items(policy, f"applications.evidence.special_hardship.{subtype}")
     department = policy.value("applications.identify.department")
     return Requirement(
-        kind, identity_type, subtype, evidence,
+        kind, identity_type, subtype_code(subtype), evidence,
         None if evidence else _none_listed(policy, f"applications.evidence.{identity_type}") or "细则未列申请材料",
         department if isinstance(department, str) else None, article_of(policy, "applications.identify.types"),
     )  # fmt: skip

@@ -25,6 +25,21 @@ INSURANCE = ("employee", "resident")
 LAYERS = ("basic", "critical", "assistance", "tilted")
 
 
+# 其他特殊困难人员的子类 (DESIGN glossary: special_hardship + subtype): the code, and the word the seeds use for it
+# (003 昆玉 一: 困难职工、重残人员、临时救助对象、严重精神障碍患者). Codes are stored; the words are shown and accepted.
+SUBTYPES = {"needy_worker": "困难职工", "severe_disability": "重残人员", "temporary_assistance": "临时救助对象",
+            "severe_mental_disorder": "严重精神障碍患者"}  # fmt: skip
+_SUBTYPE_WORDS = {word: code for code, word in SUBTYPES.items()} | {"一二级重残": "severe_disability", "一、二级重残": "severe_disability"}
+
+
+def subtype_code(text: str | None) -> str | None:
+    """The code of a subtype given as its code or as the seeds' word; a subtype no seed names is kept as given."""
+    if text is None or not text.strip():
+        return None
+    text = text.strip()
+    return _SUBTYPE_WORDS.get(text, text)
+
+
 @dataclass(frozen=True)
 class Identity:
     """A recipient identity certified by a department, valid from..to (both inclusive)."""

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ..engine.categories import NAMES
-from ..engine.model import IDENTITY_TYPES
+from ..engine.model import IDENTITY_TYPES, subtype_code
 from ..idnumber import IdNumberError, validate
 from .layout import RawRow
 
@@ -145,7 +145,7 @@ def check_row(raw: RawRow, department: str, received_on: dt.date) -> Checked:
     kind = TYPES.get(type_text or "")
     if type_text and kind is None:
         checked.reject(f"未知身份类别“{type_text}”", f"unknown identity type {type_text!r}")
-    subtype = r.text("subtype", "子类")
+    subtype = subtype_code(r.text("subtype", "子类"))  # 重残人员 and severe_disability are one subtype
     dept = r.text("department", "认定部门") or department
     document_no = r.text("document_no", "文书编号")
     certified = r.date("certified_on", "认定日期", required=True)

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from ..engine.model import IDENTITY_TYPES, INSURANCE, TREATED, VISITS, Approval, Claim, Identity, Person, Suspension
+from ..engine.model import IDENTITY_TYPES, INSURANCE, TREATED, VISITS, Approval, Claim, Identity, Person, Suspension, subtype_code
 from ..engine.money import AmountError, parse_rate, parse_yuan, yuan
 
 ANNOTATIONS = {"title", "description", "notes", "expected", "expected_error"}
@@ -95,7 +95,7 @@ def _identity(raw: object, where: str) -> Identity:
     if category is not None and (kind != "special_hardship" or category not in (1, 2, 3, 4) or isinstance(category, bool)):
         raise ScenarioError(f"{where}.category", "仅其他特殊困难人员可指定类别 1–4", "only special_hardship may name a category 1-4")
     applied = None if item.get("applied_on") is None else _date(item["applied_on"], f"{where}.applied_on")
-    subtype = None if item.get("subtype") is None else _text(item["subtype"], f"{where}.subtype")
+    subtype = None if item.get("subtype") is None else subtype_code(_text(item["subtype"], f"{where}.subtype"))
     department = None if item.get("department") is None else _text(item["department"], f"{where}.department")
     return Identity(kind, start, end, subtype, category, applied, department)
 

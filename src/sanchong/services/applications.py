@@ -113,7 +113,7 @@ class ApplicationService:
             at = self.s._now()
             values = {
                 "psn_no": new.psn_no, "region": person.region, "kind": new.kind, "identity_type": new.identity_type,
-                "subtype": new.subtype, "applied_on": applied, "claim_id": new.claim_id, "year": new.year, "note": note or None,
+                "subtype": need.subtype, "applied_on": applied, "claim_id": new.claim_id, "year": new.year, "note": note or None,
                 "status": "submitted", "article": need.article, "evidence_note": need.evidence_note, "submitted_at": at,
                 "submitted_by": actor, "department": (need.department or "")[:40] or None,
             }  # fmt: skip

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, insert, select, update
 
 from ..engine.categories import benefit_period, standing_on
 from ..engine.errors import SettlementError
-from ..engine.model import IDENTITY_TYPES, INSURANCE
+from ..engine.model import IDENTITY_TYPES, INSURANCE, subtype_code
 from ..engine.money import parse_rate
 from ..engine.params import Params
 from ..idnumber import IdNumberError, mask, validate
@@ -164,6 +164,7 @@ class PersonService:
     def _insert_identity(self, conn: Connection, at: str, actor: str, psn_no: str, new: NewIdentity) -> int:
         self._check_application(conn, psn_no, new)
         values = {**new.__dict__, "psn_no": psn_no, "status": "active", "created_at": at, "created_by": actor}
+        values["subtype"] = subtype_code(new.subtype)  # one vocabulary whichever door it came in by (code or the seeds' word)
         pk = repo.new_pk(conn.execute(insert(t.identities).values(**values)))
         audit.append(conn, at=at, actor=actor, action="create", entity="identity", entity_id=str(pk), after=values)
         return int(pk)

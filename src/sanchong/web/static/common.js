@@ -44,6 +44,8 @@ const STRINGS = {
     "type.destitute": "特困人员", "type.orphan": "孤儿", "type.unsupported_child": "事实无人抚养儿童", "type.dibao": "低保对象",
     "type.relapsed_poor": "返贫致贫人口", "type.near_dibao": "低保边缘家庭成员", "type.poverty_risk": "易返贫致贫人口",
     "type.illness_impoverished": "因病致贫重病患者", "type.special_hardship": "其他特殊困难人员",
+    "subtype.needy_worker": "困难职工", "subtype.severe_disability": "重残人员", "subtype.temporary_assistance": "临时救助对象",
+    "subtype.severe_mental_disorder": "严重精神障碍患者",
     "ok": "确定",
     "cancel": "取消",
     "confirm.title": "请确认",
@@ -87,6 +89,8 @@ const STRINGS = {
     "type.destitute": "Destitute", "type.orphan": "Orphan", "type.unsupported_child": "Unsupported child", "type.dibao": "Dibao",
     "type.relapsed_poor": "Relapsed into poverty", "type.near_dibao": "Near-dibao", "type.poverty_risk": "At risk of poverty",
     "type.illness_impoverished": "Impoverished by illness", "type.special_hardship": "Special hardship",
+    "subtype.needy_worker": "Needy worker", "subtype.severe_disability": "Severe disability (grade 1–2)",
+    "subtype.temporary_assistance": "Temporary assistance", "subtype.severe_mental_disorder": "Severe mental disorder",
     "ok": "OK",
     "cancel": "Cancel",
     "confirm.title": "Please confirm",
@@ -113,6 +117,11 @@ export function setLang(l) {
 // has(key): whether a text exists (e.g. to translate a code when known, else show the value as it came).
 export function has(key) {
   return key in STRINGS.zh;
+}
+
+// subtype(code): a special-hardship subtype's name (the seeds' word), or the text as stored when no seed names it.
+export function subtype(code) {
+  return code ? (has("subtype." + code) ? t("subtype." + code) : code) : "";
 }
 
 export function t(key, vars = {}) {

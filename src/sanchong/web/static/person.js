@@ -1,6 +1,6 @@
 // Person page: search; identities over time; the year per layer (deductible and cap, used and left); settlements
 // with the article for each amount; warnings and applications where those routes exist.
-import { addStrings, api, bar, can, el, fen, money, param, start, t, table } from "./common.js";
+import { addStrings, api, bar, can, el, fen, money, param, start, subtype, t, table } from "./common.js";
 
 addStrings({
   zh: {
@@ -79,7 +79,7 @@ async function search(q) {
 function identities(rows) {
   const columns = [
     { key: "type", label: t("id.type"), format: (v) => t("type." + v) },
-    { key: "subtype", label: t("id.subtype") },
+    { key: "subtype", label: t("id.subtype"), format: subtype },
     { key: "category", label: t("id.category") },
     { key: "department", label: t("id.department") },
     { key: "document_no", label: t("id.document_no") },

@@ -1,7 +1,7 @@
 // Work lists (issue 7): applications to review (evidence, the computed entitlement, decide), monitoring warnings to
 // verify (push → verify → close, export), late department-list rows. Every figure and every refusal comes from the API;
 // each tab appears only for the roles that may use it, and every state change asks for confirmation first.
-import { addStrings, api, can, clearMessage, confirmDialog, el, formObject, has, lang, money, showError, showMessage, start, t, table } from "./common.js";
+import { addStrings, api, can, clearMessage, confirmDialog, el, formObject, has, lang, money, showError, showMessage, start, subtype, t, table } from "./common.js";
 
 addStrings({
   zh: {
@@ -294,7 +294,7 @@ async function renderApp(a) {
       [t("app.person"), personLink(a.psn_no, a.name), "psn_no"],
       [t("app.id_number"), a.id_number, "id_number"],
       [t("app.region"), t("region." + a.region)],
-      [t("app.identity"), a.identity_type ? [named("type.", a.identity_type, a.identity_name), a.subtype ? ` · ${a.subtype}` : ""] : null],
+      [t("app.identity"), a.identity_type ? [named("type.", a.identity_type, a.identity_name), a.subtype ? ` · ${subtype(a.subtype)}` : ""] : null],
       [t("app.claim"), a.claim_id || a.year, "claim"],
       [t("app.applied_on"), a.applied_on],
       [t("app.article"), el("span", { class: "article" }, a.article)],

@@ -132,7 +132,16 @@ def sign_in(page: Page, site: Site, role: str, then: str | None = None) -> None:
 
 def api_get(site: Site, path: str, role: str) -> tuple[int, Any]:
     """The API's answer (status, JSON body) outside the browser, to check what was or was not stored."""
-    request = urllib.request.Request(site.url + path, headers={"Authorization": f"Bearer {site.tokens[role]}"})
+    return _call(urllib.request.Request(site.url + path, headers={"Authorization": f"Bearer {site.tokens[role]}"}))
+
+
+def api_post(site: Site, path: str, role: str, body: Any) -> tuple[int, Any]:
+    """POST a JSON body outside the browser (to prepare what a test needs), the API's answer (status, JSON body)."""
+    headers = {"Authorization": f"Bearer {site.tokens[role]}", "Content-Type": "application/json"}
+    return _call(urllib.request.Request(site.url + path, data=json.dumps(body).encode(), headers=headers, method="POST"))
+
+
+def _call(request: urllib.request.Request) -> tuple[int, Any]:
     try:
         with urllib.request.urlopen(request, timeout=20) as answer:
             return answer.status, json.loads(answer.read())

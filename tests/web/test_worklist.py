@@ -10,7 +10,7 @@ from playwright.sync_api import Page, expect
 from sanchong.idnumber import make
 from sanchong.lists.layout import render
 
-from .conftest import Site, api_get, shot, sign_in
+from .conftest import Site, api_get, api_post, shot, sign_in
 
 
 def _tabs(page: Page) -> list[str]:
@@ -136,6 +136,44 @@ def test_an_officer_pushes_a_new_warning_after_confirmation(page: Page, site: Si
         page.get_by_role("button", name="导出 XLSX").click()
     assert download.value.suggested_filename == "monitoring_urumqi_2024.xlsx"
     expect(page.locator("#msg .ok")).to_have_text("已导出 monitoring_urumqi_2024.xlsx")
+
+
+def test_an_officer_pushes_several_new_warnings_at_once(page: Page, site: Site) -> None:
+    # two ordinary Weihai residents, each with one claim of 80,000.00 of which basic pays 20,000.00 and critical 0.00:
+    # burden 60,000.00 > 59,835.00 = 150 % of Shandong's 2023 per-capita disposable income 39,890.00 (004 二(四)) → a new
+    # impoverishment warning each, raised by the settlement itself
+    for n in (1, 2):
+        person = {"psn_no": f"WEI-B{n}", "id_number": make("371002", dt.date(1990, 1, 1), 900 + n), "name": f"批量推送{n}",
+                  "region": "weihai", "insurance": "resident"}  # fmt: skip
+        assert api_post(site, "/persons", "clerk", person)[0] == 201
+        claim = {"claim_id": f"WEI-B{n}-C1", "psn_no": f"WEI-B{n}", "date": "2024-06-03", "visit": "inpatient", "total": "80000.00",
+                 "in_scope": "70000.00", "basic": "20000.00", "critical": "0.00"}  # fmt: skip
+        assert api_post(site, "/claims", "clerk", claim)[0] in (200, 201)
+    sign_in(page, site, "officer", "worklist.html#warnings")
+    page.locator("#warn-region").select_option("weihai")
+    page.locator("#warn-state").select_option("new")
+    page.get_by_label("年度").fill("2024")
+    page.get_by_label("年度").press("Enter")
+    rows = page.locator("#warn-grid tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.locator('[data-key="line"]')).to_have_text(["59,835.00", "59,835.00"])
+    expect(rows.locator('[data-key="burden"]')).to_have_text(["60,000.00", "60,000.00"])
+    button = page.locator("#warn-push-selected")
+    expect(button).to_be_disabled()
+    page.get_by_label("选择本页全部新预警").check()
+    expect(button).to_have_text("推送所选（2）")
+    button.click()
+    expect(page.locator("dialog.confirm")).to_contain_text("所选 2 条新预警")
+    page.keyboard.press("Escape")  # cancelled: both still new
+    expect(rows.locator('[data-key="state"]')).to_have_text(["新预警", "新预警"])
+    button.click()
+    page.get_by_label("接收部门").fill("威海市环翠区民政局")
+    page.locator("#confirm-ok").click()
+    expect(page.locator("#msg .ok")).to_have_text("已推送 2 条预警至 威海市环翠区民政局")
+    expect(rows).to_have_count(0)  # the filter shows new warnings only: none left
+    for n in (1, 2):
+        stored = api_get(site, f"/monitoring/warnings?region=weihai&year=2024&psn_no=WEI-B{n}", "officer")[1]["items"]
+        assert [(w["state"], w["pushed_to"]) for w in stored] == [("pushed", "威海市环翠区民政局")]
 
 
 # -- late department lists ---------------------------------------------------------------------------------------------------------

@@ -54,6 +54,9 @@ addStrings({
     "warn.confirm_close": "预警 {id}（{name}）办结为“{outcome}”？办结后不能再改。",
     "warn.done_push": "预警 {id} 已推送至 {to}", "warn.done_verify": "预警 {id} 已核查", "warn.done_close": "预警 {id} 已办结：{outcome}",
     "warn.need_to": "请填写接收部门", "warn.exported": "已导出 {file}",
+    "warn.push_selected": "推送所选（{n}）", "warn.pick_all": "选择本页全部新预警", "warn.pick": "选择预警 {id}（{name}）",
+    "warn.confirm_push_many": "把所选 {n} 条新预警（{ids}）一并推送给民政部门核查？任何一条不能推送时全部不推送。",
+    "warn.done_push_many": "已推送 {n} 条预警至 {to}",
     "wstate.new": "新预警", "wstate.pushed": "已推送民政", "wstate.verified": "已核查", "wstate.assisted": "已帮扶救助",
     "wstate.not_eligible": "不符合条件", "wstate.withdrawn": "已撤回",
     "wkind.relapse": "因病返贫", "wkind.impoverishment": "因病致贫",
@@ -114,6 +117,9 @@ addStrings({
     "warn.confirm_close": "Close warning {id} ({name}) as “{outcome}”? This cannot be changed afterwards.",
     "warn.done_push": "Warning {id} pushed to {to}", "warn.done_verify": "Warning {id} verified", "warn.done_close": "Warning {id} closed: {outcome}",
     "warn.need_to": "Give the receiving department", "warn.exported": "Exported {file}",
+    "warn.push_selected": "Push selected ({n})", "warn.pick_all": "Select every new warning on this page", "warn.pick": "Select warning {id} ({name})",
+    "warn.confirm_push_many": "Push the {n} selected new warnings ({ids}) to civil affairs for verification? If any one cannot be pushed, none is.",
+    "warn.done_push_many": "{n} warnings pushed to {to}",
     "wstate.new": "New", "wstate.pushed": "Pushed to civil affairs", "wstate.verified": "Verified", "wstate.assisted": "Assisted",
     "wstate.not_eligible": "Not eligible", "wstate.withdrawn": "Withdrawn",
     "wkind.relapse": "Relapse into poverty", "wkind.impoverishment": "Impoverishment",
@@ -512,7 +518,17 @@ async function loadWarnings(offset = warnOffset) {
     $("warn-pages").replaceChildren();
     return;
   }
+  // a box per new warning, to push several at once (the API takes a list and pushes all or none)
+  const anyNew = items.some((r) => r.state === "new");
+  const pickAll = el("input", { type: "checkbox", id: "warn-pick-all", "aria-label": t("warn.pick_all"), onchange: (event) => {
+    for (const box of document.querySelectorAll("#warn-grid input.pick")) box.checked = event.target.checked;
+    updatePushSelected();
+  } });
+  const pick = (v, r) => (r.state === "new"
+    ? el("input", { type: "checkbox", class: "pick", value: r.id, "aria-label": t("warn.pick", { id: r.id, name: `${r.psn_no} ${r.name}` }), onchange: updatePushSelected })
+    : "");
   const columns = [
+    ...(anyNew ? [{ key: "pick", label: pickAll, format: pick }] : []),
     { key: "id", label: t("col.id") },
     { key: "psn_no", label: t("col.person"), format: (v, r) => [personLink(v, r.name), el("div", { class: "muted" }, r.id_number)] },
     { key: "year", label: t("col.year"), format: (v, r) => [el("span", { class: "nowrap" }, `${t("region." + r.region)} ${v}`), r.district ? el("div", { class: "muted" }, r.district) : null] },
@@ -533,12 +549,44 @@ async function loadWarnings(offset = warnOffset) {
     tr.dataset.psn = items[i].psn_no;
   });
   $("warn-list").replaceChildren(grid);
+  $("warn-push-selected").hidden = !anyNew;
+  updatePushSelected();
   const to = offset + items.length;
   $("warn-pages").replaceChildren(
     el("span", { class: "hint" }, t("worklist.page", { from: offset + 1, to, n: answer.total })),
     el("button", { type: "button", class: "secondary", disabled: offset === 0, onclick: () => loadWarnings(Math.max(0, offset - PAGE)).catch(() => {}) }, t("worklist.prev")),
     el("button", { type: "button", class: "secondary", disabled: to >= answer.total, onclick: () => loadWarnings(to).catch(() => {}) }, t("worklist.next")),
   );
+}
+
+function selectedWarnings() {
+  return [...document.querySelectorAll("#warn-grid input.pick:checked")].map((box) => Number(box.value));
+}
+
+function updatePushSelected() {
+  const n = selectedWarnings().length;
+  $("warn-push-selected").disabled = n === 0;
+  $("warn-push-selected").textContent = t("warn.push_selected", { n });
+}
+
+async function pushSelected() {
+  clearMessage();
+  const ids = selectedWarnings();
+  if (!ids.length) return;
+  const to = await confirmDialog(t("warn.confirm_push_many", { n: ids.length, ids: ids.map((id) => `#${id}`).join("、") }),
+    { ok: t("warn.push"), input: t("warn.to") });
+  if (to === null) return;
+  if (!to) {
+    showError(t("warn.need_to"));
+    return;
+  }
+  try {
+    await api("/monitoring/warnings/push", { body: { ids, to } });
+    showMessage(t("warn.done_push_many", { n: ids.length, to }));
+    await loadWarnings();
+  } catch {
+    /* shown */
+  }
 }
 
 function deadline(due, r) {
@@ -644,6 +692,7 @@ if (user) {
     });
   }
   if ($("warn-csv")) {
+    $("warn-push-selected").addEventListener("click", () => pushSelected());
     $("warn-csv").addEventListener("click", () => exportWarnings("csv"));
     $("warn-xlsx").addEventListener("click", () => exportWarnings("xlsx"));
   }

@@ -112,6 +112,9 @@ def test_expenditure_by_category_visit_district_and_month(url: str, catalog: Cat
     only_cat1 = c.reports.run("expenditure", c.reports.filters(2024, category=1), "layer")
     assert to_json(only_cat1)["totals"]["amount"] == "36200.00"
     assert to_json(c.reports.run("expenditure", c.reports.filters(2024, district="东胜区")))["totals"]["amount"] == "31200.00"
+    # "none" filters the persons registered without a district: P3 only, the 10000.00 of the group "none" above
+    assert to_json(c.reports.run("expenditure", c.reports.filters(2024, district="none")))["totals"]["amount"] == "10000.00"
+    assert c.reports.choices("ordos")["without_district"] is True and "none" not in c.reports.choices("ordos")["districts"]
 
 
 def test_settling_then_cancelling_leaves_every_report_as_it_was(url: str, catalog: Catalog) -> None:

@@ -28,7 +28,7 @@ app = typer.Typer(cls=_Reports, help="Reports 报表: " + ", ".join(REPORTS) + "
 Year = Annotated[int, typer.Option("--year", help="Year of the service dates 就诊年度.")]
 Month = Annotated[int | None, typer.Option("--month", help="Only this month 1–12 (default: the whole year).")]
 Region = Annotated[str | None, typer.Option("--region", help="urumqi | ordos | yichun | kunyu | weihai (default: all).")]
-District = Annotated[str | None, typer.Option("--district", help="Only persons of this district 区县.")]
+District = Annotated[str | None, typer.Option("--district", help="Only persons of this district 区县 (none: persons without one).")]
 Category = Annotated[int | None, typer.Option("--category", help="Only claims settled in this category 1–4.")]
 By = Annotated[str | None, typer.Option("--by", help="Group by: layer | category | district | visit | month | region (per report).")]
 Format = Annotated[str, typer.Option("--format", help="table | csv | xlsx | json (xlsx needs --output).")]

@@ -12,13 +12,14 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, func, or_, select
 
 from ..policy.model import Policy
 from ..reports import aggregate
 from ..reports import indicators as ind
 from ..reports.chart import draw
 from ..reports.facts import ClaimFact, Hospital, Limits
+from ..reports.groups import NONE
 from ..reports.table import Table, to_csv, to_json, to_xlsx
 from ..store import tables as t
 from ..store.tables_hospitals import hospitals
@@ -114,13 +115,17 @@ class ReportService:
         c, p = t.claims, t.persons
         in_region = [c.c.region == region] if region else []
         span = select(func.min(c.c.service_date), func.max(c.c.service_date)).where(*in_region)
-        named = [p.c.district.is_not(None), p.c.district != "", *([p.c.region == region] if region else [])]
-        districts = select(p.c.district).where(*named).distinct().order_by(p.c.district)
+        mine = [p.c.region == region] if region else []
+        districts = select(p.c.district).where(p.c.district.is_not(None), p.c.district != "", *mine).distinct().order_by(p.c.district)
+        unnamed = select(p.c.psn_no).where(or_(p.c.district.is_(None), p.c.district == ""), *mine).limit(1)
         with self.s.engine.connect() as conn:
             first, last = conn.execute(span).one()
             names = [str(row[0]) for row in conn.execute(districts)]
+            without = conn.execute(unnamed).first() is not None
         years = list(range(_day(last).year, _day(first).year - 1, -1)) if first is not None else []
-        return {"regions": [{"code": k, "name": v} for k, v in self.region_names().items()], "years": years, "districts": names}
+        regions = [{"code": k, "name": v} for k, v in self.region_names().items()]
+        # "none" (the district filter's value for persons without one) is offered where such persons exist
+        return {"regions": regions, "years": years, "districts": names, "without_district": without}
 
     # -- reading ------------------------------------------------------------------------------------------------------
     def facts(self, conn: Connection, f: Filters) -> list[ClaimFact]:
@@ -130,7 +135,9 @@ class ReportService:
         where = [c.c.service_date >= start, c.c.service_date <= end]
         if f.region:
             where.append(c.c.region == f.region)
-        if f.district:
+        if f.district == NONE:  # persons registered without a district (the group "none" of the district breakdown)
+            where.append(or_(p.c.district.is_(None), p.c.district == ""))
+        elif f.district:
             where.append(p.c.district == f.district)
         latest = select(s.c.claim_pk, func.max(s.c.id).label("sid")).group_by(s.c.claim_pk).subquery()
         query = (

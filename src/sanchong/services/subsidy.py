@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 from ..engine.money import AmountError, parse_yuan, yuan
 from ..idnumber import mask
 from ..policy.model import Policy
+from ..reports.groups import NONE
 from ..store import repository as repo
 from ..store import tables as t
 from ..store import tables_subsidy as ts
@@ -282,7 +283,9 @@ class SubsidyService:
         policy_for_year(self.s, region, check_year(year))
         sub, p = ts.premium_subsidies, t.persons
         where = and_(sub.c.region == region, sub.c.year == year)
-        if district:
+        if district == NONE:  # subsidies of persons registered without a district
+            where = and_(where, or_(sub.c.district.is_(None), sub.c.district == ""))
+        elif district:
             where = and_(where, sub.c.district == district)
         if category:
             where = and_(where, sub.c.category == category)

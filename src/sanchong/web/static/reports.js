@@ -20,6 +20,7 @@ addStrings({
     "reports.total": "合计", "reports.yes": "是", "reports.no": "否", "reports.chart_alt": "{title}的图表",
     "reports.need_region": "请选择地区：该报表按地区编制", "reports.need_year": "请填写年度（2000–2100）",
     "reports.f.year": "{year} 年", "reports.f.month": "{month} 月", "reports.f.district": "区县：{district}",
+    "reports.no_district": "未填区县",
     "reports.f.category": "第{category}类", "reports.f.all_regions": "全部地区",
     "reports.indicators_hint": "目录外费用占比、市域内就诊率、未规范转诊三张表也可在“报表”中单独选择并下载 CSV/XLSX。",
     "reports.subsidy.count": "第 {from}–{to} 条，共 {total} 条", "reports.subsidy.none": "没有资助记录",
@@ -51,6 +52,7 @@ addStrings({
     "reports.total": "Total", "reports.yes": "yes", "reports.no": "no", "reports.chart_alt": "Chart of {title}",
     "reports.need_region": "Choose a region: this report is made per region", "reports.need_year": "Enter a year (2000–2100)",
     "reports.f.year": "{year}", "reports.f.month": "month {month}", "reports.f.district": "district {district}",
+    "reports.no_district": "No district given",
     "reports.f.category": "category {category}", "reports.f.all_regions": "all regions",
     "reports.indicators_hint": "The out-of-catalog, in-city and unreferred tables are also reports of their own, with CSV/XLSX downloads.",
     "reports.subsidy.count": "rows {from}–{to} of {total}", "reports.subsidy.none": "No subsidies",
@@ -151,7 +153,7 @@ function reportTable(data, caption = null) {
 function filtersText(f) {
   const parts = [f.region ? t(`region.${f.region}`) : t("reports.f.all_regions"), t("reports.f.year", { year: f.year })];
   if (f.month) parts.push(t("reports.f.month", { month: f.month }));
-  if (f.district) parts.push(t("reports.f.district", { district: f.district }));
+  if (f.district) parts.push(t("reports.f.district", { district: f.district === "none" ? t("reports.no_district") : f.district }));
   if (f.category) parts.push(t("reports.f.category", { category: f.category }));
   return parts.join(" · ");
 }
@@ -222,8 +224,9 @@ async function loadDistricts(initial = "") {
   $("district").replaceChildren(
     el("option", { value: "" }, t("reports.all_districts")),
     ...found.districts.map((d) => el("option", { value: d }, d)),
+    found.without_district ? el("option", { value: "none" }, t("reports.no_district")) : null,  // persons registered without one
   );
-  if (found.districts.includes(chosen)) $("district").value = chosen;
+  if (found.districts.includes(chosen) || (chosen === "none" && found.without_district)) $("district").value = chosen;
   return found;
 }
 

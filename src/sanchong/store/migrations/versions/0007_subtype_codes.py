@@ -19,8 +19,10 @@ branch_labels = None
 depends_on = None
 
 # the mapping of sanchong.engine.model at this revision (copied: a migration must not change when the code does)
-WORDS = {"困难职工": "needy_worker", "重残人员": "severe_disability", "一二级重残": "severe_disability", "一、二级重残": "severe_disability",
-         "临时救助对象": "temporary_assistance", "严重精神障碍患者": "severe_mental_disorder"}  # fmt: skip
+WORDS = {
+    "困难职工": "needy_worker", "重残人员": "severe_disability", "一二级重残": "severe_disability", "一、二级重残": "severe_disability",
+    "临时救助对象": "temporary_assistance", "严重精神障碍患者": "severe_mental_disorder",
+}  # fmt: skip
 TABLES = ("identities", "list_import_rows", "applications")
 
 

@@ -250,6 +250,39 @@ def test_an_enrolment_file_is_imported_all_or_nothing(url: str, catalog: Catalog
 # -- shells ---------------------------------------------------------------------------------------------------------------------
 
 
+def test_a_reversed_subsidy_is_kept_with_its_reason_returns_to_the_fund_and_may_be_granted_again(url: str, catalog: Catalog) -> None:
+    from sanchong.bootstrap import Container as Made
+
+    from .service_support import FIXED
+
+    c = container(url, catalog)
+    person(c, "urumqi", "U1", 1, "destitute", district="天山区")
+    c.subsidy.enrol("test", "U1", 2024)
+    c.subsidy.set_figure("officer", "urumqi", 2024, "individual_premium.standard", "400.00", "测试录入 test figure")
+    c.subsidy.compute("officer", "urumqi", 2024)  # 000 第八条(一): 第一类 全额资助 400.00, recorded on 2026-11-28 (the clock)
+    before = counts(c)
+    with pytest.raises(Invalid) as no_reason:
+        c.subsidy.reverse("officer", "U1", 2024, "  ")
+    with pytest.raises(NotFound) as none:
+        c.subsidy.reverse("officer", "U1", 2023, "录入错误")
+    assert (no_reason.value.field, none.value.field) == ("reason", "year") and counts(c) == before
+    later = Made(c.engine, c.catalog, lambda: dt.datetime(2026, 12, 3, 9, 0, tzinfo=FIXED.tzinfo))  # the bureau, five days on
+    reversed_ = later.subsidy.reverse("officer", "U1", 2024, "身份认定有误，民政已撤销")
+    assert (reversed_.psn_no, reversed_.amount, reversed_.identity_type) == ("U1", 40000, "destitute")
+    assert c.subsidy.records("urumqi", 2024, masked=True).total == 0
+    with c.engine.connect() as conn:
+        kept = conn.execute(select(ts.premium_subsidy_reversals)).one()
+        assert (kept.amount, kept.reason, kept.reversed_by, kept.created_at[:10], kept.reversed_at[:10]) == (
+            40000, "身份认定有误，民政已撤销", "officer", "2026-11-28", "2026-12-03",
+        )  # fmt: skip
+        assert verify_log(conn)[1] == []
+    # the fund: 400.00 paid out on 2026-11-28 and returned on 2026-12-03 (a negative outflow in December)
+    months = {m.month: m.subsidy for m in c.funding.balance("urumqi", 2026).months}
+    assert (months["2026-11"], months["2026-12"]) == (40000, -40000)
+    # the person-year is unsubsidised again: after the correction it is granted once more, 400.00
+    assert amounts(later.subsidy.compute("officer", "urumqi", 2024)) == {"U1": ("destitute", "full", 40000)}
+
+
 def test_api_roles_masking_and_the_409(sqlite_url: str, catalog: Catalog) -> None:
     c = container(sqlite_url, catalog)
     c.users.add("test", "o", "officer", "tok-officer")
@@ -272,6 +305,12 @@ def test_api_roles_masking_and_the_409(sqlite_url: str, catalog: Catalog) -> Non
     assert export.status_code == 200 and "合计 total,1,400.00" in export.content.decode("utf-8-sig")
     bad = client.put("/subsidy/figures", json={**body, "amount": "-1"}, headers=officer)
     assert bad.status_code == 422 and bad.json()["error"]["field"] == "amount"
+    # 撤销 through the API: a reason is required (422), then the subsidy is taken back, and a second time there is none (404)
+    assert client.post("/subsidy/U1/2024/reverse", json={"reason": ""}, headers=officer).status_code == 422
+    taken = client.post("/subsidy/U1/2024/reverse", json={"reason": "录入错误"}, headers=officer)
+    assert taken.status_code == 200 and (taken.json()["amount"], taken.json()["reversed"]) == ("400.00", True)
+    gone = client.post("/subsidy/U1/2024/reverse", json={"reason": "录入错误"}, headers=officer)
+    assert gone.status_code == 404 and gone.json()["error"]["field"] == "year"
 
 
 def test_cli_error_is_one_stderr_line_and_no_stdout(sqlite_url: str, catalog: Catalog) -> None:
@@ -282,3 +321,15 @@ def test_cli_error_is_one_stderr_line_and_no_stdout(sqlite_url: str, catalog: Ca
         capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert run.returncode != 0 and run.stdout == "" and len(run.stderr.strip().splitlines()) == 1 and "amount" in run.stderr
+    # 撤销 from the command line: nothing to reverse is one stderr line naming the year
+    person(container(sqlite_url, catalog), "urumqi", "U1", 1, "destitute")
+    none = subprocess.run(
+        [sys.executable, "-m", "sanchong.cli", "subsidy", "reverse", "U1", "--year", "2024", "--reason", "录入错误",
+         "--database-url", sqlite_url],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (
+        none.returncode != 0
+        and none.stdout == ""
+        and none.stderr.strip().splitlines() == ["错误 error: year: U1 没有 2024 年度的资助参保记录 (U1 has no subsidy for 2024)"]
+    )

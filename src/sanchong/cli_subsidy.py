@@ -92,6 +92,20 @@ def compute(
     typer.echo(f"{head}: {len(result.added)} 人 persons, 合计 total {yuan(result.total)}")
 
 
+@app.command("reverse")
+def reverse(
+    psn_no: Annotated[str, typer.Argument(help="Person number 人员编号.")], year: Year,
+    reason: Annotated[str, typer.Option("--reason", help="Why the subsidy is taken back 撤销理由 (required).")],
+    database_url: DatabaseUrl = None,
+) -> None:  # fmt: skip
+    """Reverse (撤销) a stored subsidy with a reason; the person-year may then be subsidised again."""
+    from .engine.money import yuan
+
+    c = container(database_url)
+    r = run(lambda: c.subsidy.reverse(ACTOR, psn_no, year, reason))
+    typer.echo(f"已撤销 reversed: {r.psn_no} {r.name} {r.year} 年度 {r.identity_type} {yuan(r.amount)} — {reason}")
+
+
 @app.command("list")
 def subsidy_list(
     region: Region, year: Year,

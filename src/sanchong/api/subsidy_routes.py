@@ -49,6 +49,10 @@ class ComputeIn(BaseModel):
     dry_run: bool = Field(False, description="Compute and show, store nothing")
 
 
+class ReverseIn(BaseModel):
+    reason: str = Field(min_length=1, max_length=500, description="Why the subsidy is taken back (撤销理由)")
+
+
 def _masked(user: User) -> bool:
     return not allowed(user.role, "read.id_number")
 
@@ -147,3 +151,15 @@ async def unenrolled(request: Request, user: Subsidy, region: Region, year: Year
     """Recipients of the year not enrolled for it: the follow-up list for 参保动员 (乌鲁木齐 第九条)."""
     page = deps.container_of(request).subsidy.unenrolled(region, year, _masked(user), limit, offset)
     return {"total": page.total, "items": [unenrolled_out(u) for u in page.items]}
+
+
+@router.post("/subsidy/{psn_no}/{year}/reverse", tags=["subsidy"])
+async def reverse(psn_no: str, year: int, body: ReverseIn, request: Request, user: Subsidy) -> dict[str, Any]:
+    """撤销: take back a stored subsidy with a reason (404 if there is none); the person-year may be subsidised again."""
+    r = deps.container_of(request).subsidy.reverse(user.username, psn_no, year, body.reason)
+    return {
+        **record_out(r),
+        "id_number": mask(r.id_number) if _masked(user) else r.id_number,
+        "reversed": True,
+        "reason": body.reason.strip(),
+    }

@@ -250,9 +250,15 @@ class FundingService:
                 .group_by(day, lg.c.layer)
             )  # fmt: skip
             out += [(_day(d), str(layer), _fen(a)) for d, layer, a in conn.execute(q)]
-            sday = func.substr(sub.c.created_at, 1, 10)
-            q = select(sday, func.sum(sub.c.amount)).where(and_(sub.c.region == region, sub.c.created_at < last)).group_by(sday)
-            out += [(_day(d), "subsidy", _fen(a)) for d, a in conn.execute(q)]
+            # subsidies paid on the day they were recorded; a reversed one was paid too, and comes back on its reversal day
+            for table in (sub, ts.premium_subsidy_reversals):
+                sday = func.substr(table.c.created_at, 1, 10)
+                q = select(sday, func.sum(table.c.amount)).where(and_(table.c.region == region, table.c.created_at < last))
+                out += [(_day(d), "subsidy", _fen(a)) for d, a in conn.execute(q.group_by(sday))]
+            rev = ts.premium_subsidy_reversals
+            rday = func.substr(rev.c.reversed_at, 1, 10)
+            q = select(rday, func.sum(rev.c.amount)).where(and_(rev.c.region == region, rev.c.reversed_at < last)).group_by(rday)
+            out += [(_day(d), "subsidy", -_fen(a)) for d, a in conn.execute(q)]
         return [x for x in out if x[2]]
 
 

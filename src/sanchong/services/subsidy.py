@@ -276,6 +276,35 @@ class SubsidyService:
             audit.append(conn, at=at, actor=actor, action="subsidise", entity="premium_subsidy", entity_id=f"{r.psn_no}/{r.year}",
                          after={**values, "premium": yuan(r.premium), "amount": yuan(r.amount)})  # fmt: skip
 
+    def reverse(self, actor: str, psn_no: str, year: int, reason: str) -> SubsidyRecord:
+        """撤销: take back a stored subsidy (recorded in error, or its identity revoked), keeping it with the reason.
+
+        The person-year is then unsubsidised and `compute` may grant it again; the fund balance shows the subsidy
+        paid on its day and returned on the day of the reversal. All or nothing, in the audit log.
+        """
+        reason = reason.strip()
+        if not reason or len(reason) > 500:
+            raise Invalid("reason", "撤销须说明理由（1–500 字）", "a reversal needs a reason (1-500 characters)")
+        check_year(year)
+        sub = ts.premium_subsidies
+        with self.s.engine.begin() as conn:
+            person = repo.lock_person(conn, psn_no)
+            if person is None:
+                raise NotFound("psn_no", f"未找到人员 {psn_no}", f"no person {psn_no}")
+            row = conn.execute(select(sub).where(sub.c.psn_no == psn_no, sub.c.year == year)).first()
+            if row is None:
+                raise NotFound("year", f"{psn_no} 没有 {year} 年度的资助参保记录", f"{psn_no} has no subsidy for {year}")
+            at = self.s._now()
+            kept = dict(row._mapping)
+            conn.execute(insert(ts.premium_subsidy_reversals).values(**kept, reversed_at=at, reversed_by=actor, reason=reason))
+            conn.execute(sub.delete().where(sub.c.id == row.id))
+            audit.append(conn, at=at, actor=actor, action="reverse", entity="premium_subsidy", entity_id=f"{psn_no}/{year}",
+                         before={"amount": yuan(row.amount), "identity_type": row.identity_type, "created_at": row.created_at},
+                         after={"reason": reason})  # fmt: skip
+        return SubsidyRecord(row.psn_no, person.name, person.id_number, row.year, row.region, row.district, row.identity_type,
+                             row.category, row.kind, row.tier, row.premium, row.amount, row.basis, row.article,
+                             row.identity_id)  # fmt: skip
+
     # -- lists ----------------------------------------------------------------------------------------
     def records(self, region: str, year: int, masked: bool, district: str | None = None, category: int | None = None,
                 limit: int | None = None, offset: int = 0) -> Page:  # fmt: skip

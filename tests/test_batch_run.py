@@ -38,3 +38,31 @@ def test_the_command_prints_totals_and_a_missing_folder_is_one_error_line(tmp_pa
         [sys.executable, "-m", "sanchong.cli", "batch", str(tmp_path / "nope")], capture_output=True, text=True, check=False
     )
     assert bad.returncode != 0 and bad.stdout == "" and len(bad.stderr.strip().splitlines()) == 1
+
+
+def test_outputs_are_put_in_place_only_when_complete(tmp_path: Path) -> None:
+    from sanchong.batch.files import replaced
+
+    out = tmp_path / "settlements.parquet"
+    out.write_text("the earlier run", encoding="utf-8")
+    try:
+        with replaced(out) as (aside,):
+            aside.write_text("half", encoding="utf-8")
+            raise OSError("disk full")
+    except OSError:
+        pass
+    assert out.read_text(encoding="utf-8") == "the earlier run" and sorted(p.name for p in tmp_path.iterdir()) == ["settlements.parquet"]
+    with replaced(out) as (aside,):
+        aside.write_text("new", encoding="utf-8")
+    assert out.read_text(encoding="utf-8") == "new" and sorted(p.name for p in tmp_path.iterdir()) == ["settlements.parquet"]
+
+
+def test_progress_names_each_stage_on_stderr_when_asked(tmp_path: Path) -> None:
+    write_synth(generate("urumqi", 100, 2024, seed=1), tmp_path / "set")
+    done = subprocess.run(
+        [sys.executable, "-m", "sanchong.cli", "batch", str(tmp_path / "set"), "--out", str(tmp_path / "s.parquet"), "--progress"],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    stages = [line.split(" … ")[0] for line in done.stderr.strip().splitlines()]
+    assert done.returncode == 0 and stages[0] == "[1/3] 读取 reading" and stages[2] == "[3/3] 写出 writing"
+    assert stages[1].startswith("[2/3] 结算 ") and stages[1].endswith(" 笔 settling")

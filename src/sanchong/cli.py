@@ -22,6 +22,7 @@ from .cli_subsidy import app as subsidy_app
 from .cli_support import DatabaseUrl, container, day, fail, run
 from .engine.errors import SettlementError
 from .policy.model import PolicyError
+from .progress import Stages
 from .scenario.output import render_table, to_contract
 from .scenario.parse import ScenarioError, parse_scenario
 from .scenario.run import settle_scenario
@@ -31,6 +32,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
 )
+
+Progress = Annotated[
+    bool | None, typer.Option("--progress/--no-progress", help="Stage-by-stage progress on stderr (default: when it is a terminal).")
+]
+Income = Annotated[list[str] | None, typer.Option("--income", help="YEAR=YUAN per-capita disposable income, e.g. 2023=46000.00.")]
 
 
 @app.command()
@@ -100,21 +106,25 @@ def synth(
         str | None, typer.Option(help="Per-capita disposable income of year−1 in yuan (default: illustrative, docs/synthetic_data.md).")
     ] = None,
     scenario_file: Annotated[Path | None, typer.Option("--scenario", help="Also write a DESIGN §6 scenario JSON (small sets).")] = None,
+    progress: Progress = None,
 ) -> None:
     """Write a seeded synthetic population and its claims as Parquet (docs/synthetic_data.md)."""
     from .batch.synth import SynthError, generate, to_scenario, write_synth
     from .engine.money import AmountError, parse_yuan
 
+    stages = Stages(2, progress)
     try:
         figure = None if income is None else parse_yuan(income)
     except AmountError:
         fail(f"--income: 金额格式错误 {income!r}，应为元，如 46000 (malformed amount of yuan)")
     try:
-        tables = generate(region, people, year, seed=seed, income=figure)
+        with stages.stage(f"生成 {people} 人 generating"):
+            tables = generate(region, people, year, seed=seed, income=figure)
     except SynthError as error:
         fail(str(error))
     folder = out if out is not None else Path("var/synth") / f"{region}-{year}"
-    write_synth(tables, folder)
+    with stages.stage("写出 writing"):
+        write_synth(tables, folder)
     counts = ", ".join(f"{name} {table.num_rows}" for name, table in tables.items())
     typer.echo(f"{region} {year} seed {seed}: {counts} → {folder}")
     if scenario_file is not None:
@@ -240,6 +250,7 @@ def batch(
     ],
     out: Annotated[Path | None, typer.Option("--out", help="Write the settlements here (Parquet).")] = None,
     income: Income = None,
+    progress: Progress = None,
 ) -> None:
     """Settle a whole table of claims with the batch engine (same amounts as the online engine)."""
     from .batch.memory import for_batch
@@ -249,16 +260,13 @@ def batch(
     from .engine.errors import SettlementError
 
     try:
-        result = settle_folder(folder, out, shipped(), _income(income))
+        result = settle_folder(folder, out, shipped(), _income(income), Stages(3 if out else 2, progress))
     except (SettlementError, PolicyError, ValueError, FileNotFoundError) as error:
         fail(f"{folder}: {error}")
     n = result.settlements.num_rows
     typer.echo(f"结算 {n} 笔 settled {n} claims: 读取 read {result.seconds_read:.2f}s, 结算 settle {result.seconds_settle:.2f}s, "
                f"写出 write {result.seconds_write:.2f}s")  # fmt: skip
     _layer_totals(result.totals(), out)
-
-
-Income = Annotated[list[str] | None, typer.Option("--income", help="YEAR=YUAN per-capita disposable income, e.g. 2023=46000.00.")]
 
 
 def _income(items: list[str] | None) -> dict[int, str]:
@@ -360,9 +368,7 @@ def whatif(
         str | None, typer.Option("--line", help="One line (yuan) for every recipient instead of the region's monitoring lines.")
     ] = None,
     chart: Annotated[Path | None, typer.Option("--chart", help="Also draw the comparison (PNG or SVG by suffix).")] = None,
-    progress: Annotated[
-        bool | None, typer.Option("--progress/--no-progress", help="Stage-by-stage progress on stderr (default: when it is a terminal).")
-    ] = None,
+    progress: Progress = None,
     database_url: DatabaseUrl = None,
 ) -> None:
     """What would a policy change cost the fund? Both policies over the same claims, by layer, category and person."""
@@ -374,7 +380,6 @@ def whatif(
     from .batch.run import read_tables, region_of, statistics_for
     from .batch.whatif import compare, overrides
     from .engine.money import parse_yuan, yuan
-    from .progress import Stages
 
     catalog = shipped()
     stages = Stages(3, progress)

@@ -14,8 +14,10 @@ import pyarrow.parquet as pq
 from ..catalog import Catalog
 from ..engine.money import parse_yuan
 from ..policy.model import Statistics
+from ..progress import Stages, silent
 from .columns import ClaimTables
 from .engine import settle_table
+from .files import replaced
 
 LAYERS = ("basic", "critical", "assistance", "tilted", "tilted_pending", "personal")
 # the columns the engine reads; others (hospital, district…) are left on disk
@@ -39,16 +41,17 @@ def write_settlements(result: pa.Table, out: Path) -> None:
     schema = pa.schema([field.with_nullable(result[field.name].null_count > 0) for field in result.schema])
     table = pa.Table.from_arrays(result.columns, schema=schema)
     amounts = [f.name for f in schema if pa.types.is_int64(f.type) and not f.nullable]
-    pq.write_table(
-        table,
-        out,
-        compression="zstd",
-        compression_level=1,
-        use_dictionary=[f.name for f in schema if pa.types.is_dictionary(f.type)],
-        column_encoding={name: "BYTE_STREAM_SPLIT" for name in amounts},
-        write_statistics=[name for name in schema.names if name not in texts],
-        write_batch_size=65536,
-    )
+    with replaced(out) as (aside,):  # a failure leaves `out` as it was
+        pq.write_table(
+            table,
+            aside,
+            compression="zstd",
+            compression_level=1,
+            use_dictionary=[f.name for f in schema if pa.types.is_dictionary(f.type)],
+            column_encoding={name: "BYTE_STREAM_SPLIT" for name in amounts},
+            write_statistics=[name for name in schema.names if name not in texts],
+            write_batch_size=65536,
+        )
 
 
 @dataclass(frozen=True)
@@ -106,15 +109,21 @@ def statistics_of(region: str, metadata: dict[bytes, bytes] | None, catalog: Cat
     return statistics
 
 
-def settle_folder(folder: Path, out: Path | None, catalog: Catalog, income: dict[int, str] | None = None) -> BatchResult:
+def settle_folder(
+    folder: Path, out: Path | None, catalog: Catalog, income: dict[int, str] | None = None, stages: Stages | None = None
+) -> BatchResult:
     """Read, settle and (optionally) write settlements.parquet; `income` adds per-capita income figures by year."""
+    stages = stages or silent()
     start = time.perf_counter()
-    tables = read_tables(folder)
-    region = region_of(tables)
+    with stages.stage("读取 reading"):
+        tables = read_tables(folder)
+        region = region_of(tables)
     read = time.perf_counter()
-    result = settle_table(tables, catalog.versions(region), statistics_for(tables, catalog, income))
+    with stages.stage(f"结算 {tables.claims.num_rows} 笔 settling"):
+        result = settle_table(tables, catalog.versions(region), statistics_for(tables, catalog, income))
     settled = time.perf_counter()
     if out is not None:
-        out.parent.mkdir(parents=True, exist_ok=True)
-        write_settlements(result, out)
+        with stages.stage("写出 writing"):
+            out.parent.mkdir(parents=True, exist_ok=True)
+            write_settlements(result, out)
     return BatchResult(result, read - start, settled - read, time.perf_counter() - settled)

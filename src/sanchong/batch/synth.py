@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 from ..catalog import Catalog, shipped
 from ..engine.model import IDENTITY_TYPES, TREATED, VISITS
 from ..engine.money import yuan
+from .files import replaced
 
 FILES = ("persons", "identities", "suspensions", "claims")
 META_KEY = b"sanchong.synth"
@@ -319,12 +320,12 @@ def generate(
 
 
 def write_synth(tables: dict[str, pa.Table], folder: Path) -> list[Path]:
-    """Write the four tables as <folder>/<name>.parquet."""
+    """Write the four tables as <folder>/<name>.parquet; all are written aside first, so a failure replaces none."""
     folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for name in FILES:
-        paths.append(folder / f"{name}.parquet")
-        pq.write_table(tables[name], paths[-1], compression="zstd")
+    paths = [folder / f"{name}.parquet" for name in FILES]
+    with replaced(*paths) as aside:
+        for name, path in zip(FILES, aside, strict=True):
+            pq.write_table(tables[name], path, compression="zstd")
     return paths
 
 

@@ -52,7 +52,7 @@ def test_filters_list_the_regions_the_years_with_claims_and_the_districts(api: A
     client, c, h = api
     _dibao(c, "P1", 1, "天山区")
     _dibao(c, "P2", 2, "米东区")
-    _dibao(c, "P3", 3, None)  # no district: not a choice
+    _dibao(c, "P3", 3, None)  # no district: not a named choice, but "none" (未填区县) is offered
     c.persons.create("test", "O1", make("150602", D(1971, 1, 1), 4), "测试O1", "ordos", "resident", "东胜区")
     c.settlements.settle("test", _inpatient("C1", "P1", D(2025, 3, 1), "10000.00", "9000.00", "6000.00"))
     c.settlements.settle("test", _inpatient("C2", "P2", D(2024, 6, 1), "10000.00", "9000.00", "6000.00"))
@@ -61,9 +61,12 @@ def test_filters_list_the_regions_the_years_with_claims_and_the_districts(api: A
     assert [r["code"] for r in body["regions"]] == ["kunyu", "ordos", "urumqi", "weihai", "yichun"]
     assert {r["code"]: r["name"] for r in body["regions"]}["urumqi"] == "乌鲁木齐市"
     assert (body["years"], body["districts"]) == ([2025, 2024, 2023], ["东胜区", "天山区", "米东区"])
+    assert body["without_district"] is True  # P3
     one = client.get("/reports/filters?region=urumqi", headers=h["officer"]).json()
-    assert (one["years"], one["districts"]) == ([2025, 2024], ["天山区", "米东区"])
-    assert client.get("/reports/filters?region=kunyu", headers=h["admin"]).json() == {**body, "years": [], "districts": []}
+    assert (one["years"], one["districts"], one["without_district"]) == ([2025, 2024], ["天山区", "米东区"], True)
+    assert client.get("/reports/filters?region=ordos", headers=h["officer"]).json()["without_district"] is False  # O1 has one
+    nobody = {**body, "years": [], "districts": [], "without_district": False}
+    assert client.get("/reports/filters?region=kunyu", headers=h["admin"]).json() == nobody
     bad = client.get("/reports/filters?region=atlantis", headers=h["auditor"])
     assert bad.status_code == 422 and error_of(bad)["field"] == "region"
     refused = client.get("/reports/filters", headers=h["clerk"])

@@ -61,6 +61,7 @@ def test_spark_equals_the_batch_engine_row_by_row(spark: Any, tmp_path: Path, ca
 
 def test_a_folder_settled_on_spark_is_written_and_sums_as_sanchong_batch(spark: Any, tmp_path: Path, catalog: Catalog) -> None:
     import pyarrow.parquet as pq
+    from pyspark.sql.functions import lit
 
     from sanchong.batch.run import settle_folder
     from sanchong.batch.spark import settle_spark_folder
@@ -72,6 +73,11 @@ def test_a_folder_settled_on_spark_is_written_and_sums_as_sanchong_batch(spark: 
     assert run.totals["assistance"] > 0  # not a vacuous comparison
     written = pq.read_table(tmp_path / "out").sort_by("claim_id").to_pylist()
     assert written == single.settlements.cast(written_schema(single.settlements)).sort_by("claim_id").to_pylist()
+    # a claim of somebody not in persons: one error naming them, as `sanchong batch` gives
+    frames = {name: spark.read.parquet(str(tmp_path / "set" / f"{name}.parquet")) for name in ("persons", "identities", "suspensions")}
+    frames["claims"] = spark.read.parquet(str(tmp_path / "set" / "claims.parquet")).limit(5).withColumn("psn_no", lit("ORD-NOBODY"))
+    with pytest.raises(ValueError, match="未知人员 ORD-NOBODY"):
+        settle_spark(spark, frames, catalog.versions("ordos"), catalog.statistics)
     (tmp_path / "set" / "claims.parquet").unlink()
     with pytest.raises(FileNotFoundError, match=r"claims\.parquet: 缺少文件"):
         settle_spark_folder(spark, str(tmp_path / "set"), None, catalog)

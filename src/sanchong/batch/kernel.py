@@ -397,10 +397,11 @@ def settle_claims(order: Arr, persons: int, *columns: Arr, in_place: bool = Fals
     them and will not settle them again may ask for it.
     """
     n = columns[2].shape[0]  # total
-    outputs: list[Any] = [np.zeros(n, np.int64) for _ in range(5)] + [np.zeros(n, np.int8), np.zeros(n, np.int32)]
-    if in_place:
-        total, in_scope, critical_raw = columns[2], columns[3], columns[5]
-        outputs[0], outputs[1], outputs[4] = critical_raw, in_scope, total
+    replaced = (0, 1, 4) if in_place else ()  # critical, assistance, personal
+    outputs: list[Any] = [None if k in replaced else np.zeros(n, np.int64) for k in range(5)]
+    outputs += [np.zeros(n, np.int8), np.zeros(n, np.int32)]
+    if in_place:  # critical over critical_raw, assistance over in_scope, personal over total
+        outputs[0], outputs[1], outputs[4] = columns[5], columns[3], columns[2]
     part: Any = _settle_part
     with huge_pages():  # read at random: fewer TLB misses
         head = np.full(persons, -1, np.int64)

@@ -44,6 +44,10 @@ def settle_spark(spark: Any, tables: dict[str, Any], versions: list[Policy], sta
     from pyspark.sql import functions as f
 
     persons, identities, suspensions, claims = (tables[n] for n in ("persons", "identities", "suspensions", "claims"))
+    # a claim of nobody in persons is an error, as on one machine (a bucket would otherwise take it for a person)
+    stranger = claims.join(persons.select("psn_no"), "psn_no", "left_anti").select("psn_no").limit(1).collect()
+    if stranger:
+        raise ValueError(f"claims.psn_no: 未知人员 {stranger[0][0]} (unknown person)")
     claims = claims.withColumn("seq", f.monotonically_increasing_id())
     claims = claims.join(persons.select("psn_no", "insurance"), "psn_no", "left")
     nothing = {"string": f.lit(None).cast("string"), "long": f.lit(None).cast("long"), "date": f.lit(None).cast("date")}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -98,3 +99,12 @@ def test_the_command_names_a_missing_folder_in_one_line_without_starting_spark(t
     )
     assert done.returncode == 2 and done.stdout == ""
     assert done.stderr.strip().splitlines() == [f"错误 error: {tmp_path / 'nope'}: 文件夹不存在 (no such folder)"]
+
+
+def test_the_command_names_a_master_spark_cannot_start_with_in_one_line(tmp_path: Path) -> None:
+    write_synth(generate("urumqi", 50, 2024, seed=2), tmp_path / "set")
+    done = subprocess.run([sys.executable, "-m", "sanchong.cli", "spark", str(tmp_path / "set"), "--master", "bogus://x"],
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    lines = done.stderr.strip().splitlines()
+    assert done.returncode == 2 and done.stdout == "" and len(lines) == 1, done.stderr
+    assert lines[0].startswith("错误 error: --master bogus://x: Spark 无法启动") and "Master must either be yarn" in lines[0]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -299,23 +299,12 @@ def spark(
     income: Income = None,
 ) -> None:
     """Settle the same tables on Spark, locally or on a cluster (same amounts as `sanchong batch`)."""
-    import os
-
     from .batch.spark import is_local, settle_spark_folder
 
     figures = _income(income)
     if is_local(folder) and not Path(folder.removeprefix("file://")).is_dir():
         fail(f"{folder}: 文件夹不存在 (no such folder)")
-    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers run this interpreter, where sanchong is installed
-    from pyspark.sql import SparkSession
-
-    session = (
-        SparkSession.builder.master(master)
-        .appName("sanchong")
-        .config("spark.sql.shuffle.partitions", str(buckets))
-        .config("spark.ui.enabled", "false")
-        .getOrCreate()
-    )
+    session, log = _spark_session(master, buckets)
     session.sparkContext.setLogLevel("ERROR")
     try:
         run = settle_spark_folder(session, folder, out, shipped(), figures, buckets)
@@ -325,6 +314,39 @@ def spark(
         session.stop()
     typer.echo(f"结算 {run.claims} 笔 settled {run.claims} claims on Spark ({master}, {buckets} buckets): {run.seconds:.2f}s")
     _layer_totals(run.totals, out)
+    typer.echo(f"Spark 日志 log: {log}")
+
+
+def _spark_session(master: str, buckets: int) -> tuple[Any, str]:
+    """A SparkSession on `master`, and the file the JVM logs to; a session that cannot start is one error line.
+
+    The JVM writes its log and stack traces to the stderr it is started with: it gets a file, so ours keeps one line.
+    """
+    import os
+    import tempfile
+
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)  # the workers run this interpreter, where sanchong is installed
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        fail("需要 PySpark：pip install 'sanchong[spark]'，并需要 Java 17 (PySpark is needed: install the spark extra; Java 17 too)")
+    with tempfile.NamedTemporaryFile(prefix="sanchong-spark-", suffix=".log", delete=False) as log:
+        ours = os.dup(2)
+        os.dup2(log.fileno(), 2)
+        try:
+            builder = SparkSession.builder.master(master).appName("sanchong").config("spark.ui.enabled", "false")
+            session = builder.config("spark.sql.shuffle.partitions", str(buckets)).getOrCreate()
+        except Exception as error:  # no Java, a master that does not answer …
+            first = str(error).splitlines()[0] if str(error) else type(error).__name__
+            session = None
+        finally:
+            os.dup2(ours, 2)
+            os.close(ours)
+    if session is None:  # the JVM's own reason, where it logged one, says more than the gateway's
+        said = Path(log.name).read_text(encoding="utf-8", errors="replace").splitlines()
+        reason = next((line.split(": ", 1)[1] for line in said if line.startswith("Exception") and ": " in line), first)
+        fail(f"--master {master}: Spark 无法启动 (Spark did not start): {reason}（Spark 日志 log: {log.name}）")
+    return session, log.name
 
 
 @app.command()

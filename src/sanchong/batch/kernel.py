@@ -378,10 +378,16 @@ def _settle_part(
             st[t_slot, S_PAID] += t_paid
         out_critical[i] = crit
         out_assist[i] = a_pay
-        out_tilted[i] = t_paid
-        out_pending[i] = pending
         out_personal[i] = total[i] - basic_v - crit - a_pay - t_paid
-        out_status[i] = ST_PAID if t_paid > 0 else (ST_PENDING if pending > 0 else ST_NONE)
+        # tilted, pending and status start at 0 (fresh zeroed arrays, never the inputs): most claims leave them so,
+        # and their pages are then never touched
+        if t_paid > 0:
+            out_tilted[i] = t_paid
+            out_status[i] = ST_PAID
+        elif pending > 0:
+            out_status[i] = ST_PENDING
+        if pending > 0:
+            out_pending[i] = pending
     return lowest
 
 

@@ -205,7 +205,7 @@ class ApplicationService:
             audit.append(conn, at=at, actor=actor, action="approve" if decision.approve else "reject", entity="application",
                          entity_id=str(app_id), before={"status": row.status}, after=values)  # fmt: skip
             view = self._view(conn, app_id, masked=False)
-        if decision.approve:  # committed: monitoring re-checks the person (an identity or tilted payment changed their year)
+        if decision.approve and self.s.listeners:  # committed: monitoring re-checks the person (identity or tilted paid)
             self.s.notify(row.psn_no, self.s.years_of(row.psn_no))
         return view
 

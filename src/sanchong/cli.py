@@ -280,10 +280,10 @@ def _income(items: list[str] | None) -> dict[int, str]:
 
 
 def _layer_totals(totals: dict[str, int], out: object) -> None:
+    from .engine.explain import LAYER_NAMES
     from .engine.money import yuan
 
-    labels = {"basic": "基本医保", "critical": "大病保险", "assistance": "医疗救助", "tilted": "倾斜救助", "tilted_pending": "待审批倾斜",
-              "personal": "个人负担"}  # fmt: skip
+    labels = {**LAYER_NAMES, "tilted_pending": "待审批倾斜", "personal": "个人负担"}
     for layer, amount in totals.items():
         typer.echo(f"  {labels[layer]:6} {layer:15} {yuan(amount):>20}")
     if out is not None:

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from .cli_support import ACTOR, DatabaseUrl, container, day, fail, run
+from .engine.explain import LAYER_NAMES
 
 if TYPE_CHECKING:
     from .services.application_types import ApplicationView, Entitlement
@@ -16,7 +17,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 AppId = Annotated[int, typer.Argument(help="Application number 申请编号.")]
-LAYER_NAMES = {"basic": "基本医保", "critical": "大病保险", "assistance": "医疗救助", "tilted": "倾斜救助"}
 
 
 def _money(fen: int) -> str:

@@ -7,13 +7,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from ..engine.categories import NAMES
+from ..engine.explain import LAYER_NAMES
 from ..engine.money import yuan
 from .rows import ACTION_NAMES
 
 if TYPE_CHECKING:
     from ..services.list_types import LateItem, ListPreview, RowOutcome
-
-LAYER_NAMES = {"basic": "基本医保", "critical": "大病保险", "assistance": "医疗救助", "tilted": "倾斜救助"}
 
 
 def _width(text: str) -> int:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from ..engine.categories import CATEGORY_NAMES, benefit_period, standing_on
 from ..engine.errors import SettlementError
+from ..engine.explain import LAYER_NAMES
 from ..engine.model import Person
 from ..engine.money import Fen, yuan
 from ..engine.params import Params
@@ -19,7 +20,6 @@ from ..policy.model import Policy, Statistics
 POPULATIONS = ("cat1", "cat2", "cat3", "cat4", "ordinary")
 POPULATION_NAMES = {**{f"cat{n}": f"{name}救助对象" for n, name in CATEGORY_NAMES.items()}, "ordinary": "一般参保人"}
 KIND_NAMES = {"relapse": "因病返贫", "impoverishment": "因病致贫"}
-LAYER_NAMES = {"basic": "基本医保", "critical": "大病保险", "assistance": "医疗救助", "tilted": "倾斜救助"}
 
 
 @dataclass(frozen=True)

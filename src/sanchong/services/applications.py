@@ -205,8 +205,8 @@ class ApplicationService:
             audit.append(conn, at=at, actor=actor, action="approve" if decision.approve else "reject", entity="application",
                          entity_id=str(app_id), before={"status": row.status}, after=values)  # fmt: skip
             view = self._view(conn, app_id, masked=False)
-        if decision.approve and self.s.listeners:  # committed: monitoring re-checks the person (identity or tilted paid)
-            self.s.notify(row.psn_no, self.s.years_of(row.psn_no))
+        if decision.approve:  # committed: monitoring re-checks the person (an identity or tilted payment changed their year)
+            self.s.notify_person(row.psn_no)
         return view
 
     def _approve(self, conn: Connection, actor: str, row: Row[Any], decision: Decision) -> tuple[list[Adjustment], dict[str, Any]]:

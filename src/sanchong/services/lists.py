@@ -84,8 +84,8 @@ class ListService:
             applied = tuple(replace(r, status="applied") if r.status == "ok" else r for r in rows)
             import_id = self._record(conn, actor, replace(preview, rows=applied))
         # committed: the persons whose identities changed are re-checked by monitoring (a new category brings its own line)
-        for psn_no in sorted({r.psn_no for r in applied if r.status == "applied" and r.psn_no} if self.s.listeners else ()):
-            self.s.notify(psn_no, self.s.years_of(psn_no))
+        for psn_no in sorted({r.psn_no for r in applied if r.status == "applied" and r.psn_no}):
+            self.s.notify_person(psn_no)
         return replace(preview, rows=applied, import_id=import_id)
 
     def late_items(self, department: str | None = None, since: dt.date | None = None, until: dt.date | None = None) -> list[LateItem]:

@@ -376,14 +376,18 @@ class SettlementService:
         if conn is None:
             with self.engine.begin() as own:
                 adjustments = self.resettle_person(actor, psn_no, reason, change, own)
-            if self.listeners:
-                self.notify(psn_no, self.years_of(psn_no))
+            self.notify_person(psn_no)
             return adjustments
         self._facts(conn, psn_no, lock=True)
         at = self._now()
         if change is not None:
             change(conn, at)
         return self.resettle(conn, self._facts(conn, psn_no, lock=False), reason, actor, at)
+
+    def notify_person(self, psn_no: str) -> None:
+        """Tell the listeners that every year of the person may have changed (after a change committed elsewhere)."""
+        if self.listeners:
+            self.notify(psn_no, self.years_of(psn_no))
 
     def years_of(self, psn_no: str) -> list[int]:
         """The years in which the person has ledger rows."""

@@ -301,9 +301,7 @@ class SubsidyService:
             audit.append(conn, at=at, actor=actor, action="reverse", entity="premium_subsidy", entity_id=f"{psn_no}/{year}",
                          before={"amount": yuan(row.amount), "identity_type": row.identity_type, "created_at": row.created_at},
                          after={"reason": reason})  # fmt: skip
-        return SubsidyRecord(row.psn_no, person.name, person.id_number, row.year, row.region, row.district, row.identity_type,
-                             row.category, row.kind, row.tier, row.premium, row.amount, row.basis, row.article,
-                             row.identity_id)  # fmt: skip
+        return _stored(row, person.name, person.id_number)
 
     # -- lists ----------------------------------------------------------------------------------------
     def records(self, region: str, year: int, masked: bool, district: str | None = None, category: int | None = None,
@@ -323,9 +321,7 @@ class SubsidyService:
         with self.s.engine.connect() as conn:
             total = conn.execute(select(func.count()).select_from(sub).where(where)).scalar_one()
             rows = conn.execute(query.limit(limit) if limit else query).all()
-        items = tuple(SubsidyRecord(r.psn_no, r.name, mask(r.id_number) if masked else r.id_number, r.year, r.region, r.district,
-                                    r.identity_type, r.category, r.kind, r.tier, r.premium, r.amount, r.basis, r.article,
-                                    r.identity_id) for r in rows)  # fmt: skip
+        items = tuple(_stored(r, r.name, mask(r.id_number) if masked else r.id_number) for r in rows)
         return Page(items, total)
 
     def export(self, region: str, year: int, fmt: str, masked: bool) -> bytes:
@@ -363,3 +359,9 @@ class SubsidyService:
 def _record(row: Any, year: int, region: str, chosen: Offer) -> SubsidyRecord:
     return SubsidyRecord(row.psn_no, row.name, row.id_number, year, region, row.district, chosen.identity, chosen.category, chosen.kind,
                          chosen.tier, chosen.premium, chosen.amount, chosen.basis, chosen.cite, chosen.identity_id)  # fmt: skip
+
+
+def _stored(row: Any, name: str, id_number: str) -> SubsidyRecord:
+    """A premium_subsidies row (or its reversal) as a record, with the person's name and ID number as shown."""
+    return SubsidyRecord(row.psn_no, name, id_number, row.year, row.region, row.district, row.identity_type, row.category, row.kind,
+                         row.tier, row.premium, row.amount, row.basis, row.article, row.identity_id)  # fmt: skip
